@@ -1,0 +1,49 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from '@uyoop/auth';
+import { SecretsModule } from '@uyoop/secrets';
+import { SharedModule } from '@uyoop/shared';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfigModule } from './config/config.module';
+import { Env, loadEnv } from './config/env';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { AllExceptionsFilter } from './http/all-exceptions.filter';
+import { JsonBodyMiddleware } from './http/json-body.middleware';
+import { extraSecurityHeaders, securityHeaders } from './http/security-headers';
+import { createValidationPipe } from './http/validation';
+import { loggerParams } from './logging/logging';
+import { OpenApiController, OpenApiDocument } from './openapi/openapi';
+import { RedisModule } from './redis/redis.module';
+import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
+
+/** Composition only: which modules make up the API, and the HTTP pipeline around them. */
+@Module({})
+export class AppModule implements NestModule {
+  static register(env: Env = loadEnv()): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggerModule.forRoot(loggerParams(env)),
+        SharedModule,
+        SecretsModule,
+        RedisModule.forRoot(env.REDIS_URL),
+        DatabaseModule,
+        AuthModule,
+        HealthModule,
+      ],
+      controllers: [OpenApiController],
+      providers: [
+        OpenApiDocument,
+        BootstrapAdminOnStart,
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(securityHeaders, extraSecurityHeaders, JsonBodyMiddleware).forRoutes('*');
+  }
+}

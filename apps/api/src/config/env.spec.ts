@@ -1,0 +1,85 @@
+import { ConfigError, loadEnv } from './env';
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    loadEnv(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadEnv', () => {
+  it('runs with no environment at all: embedded defaults', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      DATA_DIR: './data',
+      DB_MIGRATIONS_RUN: true,
+    });
+    expect(env.embeddedDatabase).toBe(true);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it('converts types', () => {
+    const env = loadEnv({
+      PORT: '8080',
+      DB_MIGRATIONS_RUN: 'false',
+      TRUSTED_PROXIES: '10.0.0.0/8, 127.0.0.1',
+      DATABASE_URL: 'postgres://u@h/db',
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.DB_MIGRATIONS_RUN).toBe(false);
+    expect(env.TRUSTED_PROXIES).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(env.embeddedDatabase).toBe(false);
+  });
+
+  it('names every offending variable with what it expects', () => {
+    const found = problems({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DB_MIGRATIONS_RUN: 'maybe',
+      NODE_ENV: 'prod',
+    });
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^PORT must be an integer from 0 to 65535 \(got "eighty"\)$/),
+        expect.stringMatching(/^LOG_LEVEL must be one of the following values: .*\(got "loud"\)$/),
+        expect.stringMatching(/^DB_MIGRATIONS_RUN must be true or false \(got "maybe"\)$/),
+        expect.stringMatching(/^NODE_ENV must be one of the following values: development, production, test/),
+      ]),
+    );
+    expect(found).toHaveLength(4);
+  });
+
+  it('never prints the value of a secret variable', () => {
+    const [message] = problems({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(message).toBe('DATABASE_URL must be a postgres:// or postgresql:// URL (got (value hidden))');
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('wants the bootstrap pair together', () => {
+    expect(problems({ BOOTSTRAP_ADMIN_USERNAME: 'root' })).toEqual([
+      'BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD must be set together',
+    ]);
+  });
+
+  it('refuses a trusted proxy entry that is not an address or range', () => {
+    expect(problems({ TRUSTED_PROXIES: '10.0.0.0/33' })).toEqual([
+      'TRUSTED_PROXIES has an invalid entry "10.0.0.0/33"',
+    ]);
+    expect(problems({ TRUSTED_PROXIES: 'true' })).toEqual([
+      expect.stringContaining('TRUSTED_PROXIES must be a comma-separated list'),
+    ]);
+  });
+
+  it('the error message lists the problems one per line', () => {
+    expect(() => loadEnv({ PORT: '-1' })).toThrow(
+      'Invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "-1")',
+    );
+  });
+});

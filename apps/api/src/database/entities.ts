@@ -1,0 +1,4 @@
+import { UserRecord } from '@uyoop/auth';
+
+/** Every TypeORM record class of every context. */
+export const ENTITIES = [UserRecord];

@@ -1,0 +1,177 @@
+import { Body, Controller, Post } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../../../test-support/app';
+
+class ProbeExtra {
+  @IsIn(['daily', 'retro'])
+  subtype!: string;
+}
+
+class ProbeRequest {
+  @IsString()
+  @MaxLength(20)
+  title!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  count!: number;
+
+  @ValidateNested()
+  @Type(() => ProbeExtra)
+  extra!: ProbeExtra;
+}
+
+@Controller('probe')
+class ProbeController {
+  @Post()
+  create(@Body() body: ProbeRequest): ProbeRequest {
+    return body;
+  }
+}
+
+const SECURITY_HEADERS = {
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+function expectSecurityHeaders(res: request.Response): void {
+  expect(res.headers).toMatchObject(SECURITY_HEADERS);
+  const csp = res.headers['content-security-policy'] as string;
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(csp).not.toMatch(/unsafe-(inline|eval)/);
+  expect(res.headers['permissions-policy']).toContain('camera=()');
+  expect(res.headers['x-powered-by']).toBeUndefined();
+  expect(res.headers['x-request-id']).toMatch(/^\S{1,128}$/);
+}
+
+describe('HTTP platform (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({}, { controllers: [ProbeController] });
+  });
+  afterAll(() => t.close());
+  const http = () => request(t.app.getHttpServer());
+
+  it('echoes a well-formed X-Request-Id and makes one otherwise', async () => {
+    const mine = await http().get('/health/live').set('X-Request-Id', 'trace-42');
+    expect(mine.headers['x-request-id']).toBe('trace-42');
+    const fresh = await http().get('/health/live');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('VAL/AC-04: unknown fields are refused with 400, one message per problem', async () => {
+    const res = await http()
+      .post('/probe')
+      .send({
+        title: 'x'.repeat(21),
+        count: 11,
+        role: 'ADMIN',
+        extra: { subtype: 'party', totpEnabled: true },
+      });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([
+        'property role should not exist',
+        'title must be shorter than or equal to 20 characters',
+        'count must not be greater than 10',
+        'extra.subtype must be one of the following values: daily, retro',
+        'property extra.totpEnabled should not exist',
+      ]),
+    );
+    expectSecurityHeaders(res);
+  });
+
+  it('a valid body goes through, typed', async () => {
+    const res = await http()
+      .post('/probe')
+      .send({ title: 'ok', count: 3, extra: { subtype: 'daily' } });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ title: 'ok', count: 3, extra: { subtype: 'daily' } });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('OPS-05: a body over 100 kB gets 413 in the contract error body', async () => {
+    const res = await http()
+      .post('/probe')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ title: 'x'.repeat(101 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body is larger than the 100 kB limit',
+    });
+    expectSecurityHeaders(res);
+  });
+
+  it('malformed JSON gets 400 without parser internals', async () => {
+    const res = await http().post('/probe').set('Content-Type', 'application/json').send('{"title": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Request body is not valid JSON',
+    });
+  });
+
+  it('HDR-05: a non-JSON body gets 415', async () => {
+    const form = await http()
+      .post('/probe')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('title=x');
+    expect(form.status).toBe(415);
+    expect(form.body.message).toBe('Request bodies must be JSON (Content-Type: application/json)');
+    const text = await http().post('/probe').set('Content-Type', 'text/plain').send('{"title":"x"}');
+    expect(text.status).toBe(415);
+  });
+
+  it('VAL-09: prototype-pollution keys are refused and pollute nothing', async () => {
+    const res = await http()
+      .post('/probe')
+      .set('Content-Type', 'application/json')
+      .send('{"title":"a","__proto__":{"polluted":true}}');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe('JSON key "__proto__" is not allowed');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('an unknown route is a JSON 404 with every security header', async () => {
+    const res = await http().get('/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Cannot GET /no/such/route',
+      requestId: res.headers['x-request-id'],
+    });
+    expectSecurityHeaders(res);
+  });
+
+  it('HDR-06: TRACE is not served', async () => {
+    const res = await http().trace('/health');
+    expect([404, 405]).toContain(res.status);
+  });
+
+  it('OPS-06: no .env, .git or Swagger UI is served', async () => {
+    for (const path of ['/.env', '/.git/config', '/api-docs', '/docs']) {
+      expect((await http().get(path)).status).toBe(404);
+    }
+  });
+
+  it('GET /openapi.json is the generated OpenAPI 3 document', async () => {
+    const res = await http().get('/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(res.body.info).toMatchObject({ title: 'uyoop-cal API' });
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/health/live']));
+  });
+});

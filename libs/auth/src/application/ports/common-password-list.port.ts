@@ -1,0 +1,3 @@
+export abstract class CommonPasswordList {
+  abstract contains(lowercased: string): boolean;
+}

@@ -1,0 +1,14 @@
+export { AuthModule } from './infrastructure/auth.module';
+export { UserRecord } from './infrastructure/persistence/user.record';
+export { CreateAdmin } from './application/create-admin.use-case';
+export type { CreateAdminCommand } from './application/create-admin.use-case';
+export { BootstrapAdmin } from './application/bootstrap-admin.use-case';
+export type { BootstrapOutcome } from './application/bootstrap-admin.use-case';
+export { VerifyCredentials } from './application/verify-credentials.use-case';
+export { UserRepository } from './application/ports/user-repository.port';
+export { PasswordHasher } from './application/ports/password-hasher.port';
+export { User } from './domain/user';
+export { ROLES, isRole } from './domain/role';
+export type { Role } from './domain/role';
+export { Username } from './domain/username';
+export { PASSWORD_MIN_LENGTH, PASSWORD_MAX_BYTES } from './domain/password-policy';

@@ -1,0 +1,2 @@
+export { InMemoryUserRepository } from './in-memory-user.repository';
+export { PlainPasswordHasher } from './plain-password-hasher';

@@ -1,0 +1,40 @@
+import type { INestApplication, Type } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { AppModule } from '../apps/api/src/app.module';
+import { loadEnv } from '../apps/api/src/config/env';
+import { configureApp } from '../apps/api/src/http/configure-app';
+import { createTestDatabase, type TestDatabase } from './postgres';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole API, as `main.ts` builds it, on a fresh test database of the machine's PostgreSQL.
+ * `controllers` adds probe controllers for tests of the HTTP pipeline itself.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  opts: { controllers?: Type[] } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadEnv({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.register(config)],
+    controllers: opts.controllers ?? [],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  configureApp(app, config);
+  await app.init();
+  return {
+    app,
+    db,
+    close: async () => {
+      await (app as INestApplication).close();
+      await db.drop();
+    },
+  };
+}
