@@ -4,7 +4,11 @@ import { Test } from '@nestjs/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { loadEnv } from '../apps/api/src/config/env';
 import { configureApp } from '../apps/api/src/http/configure-app';
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './postgres';
+
+/** One signing key per test process. */
+export const TEST_JWT_SECRET = randomBytes(48).toString('base64');
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -21,7 +25,13 @@ export async function createTestApp(
   opts: { controllers?: Type[] } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadEnv({ LOG_LEVEL: 'silent', NODE_ENV: 'test', DATABASE_URL: db.url, ...env });
+  const config = loadEnv({
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...env,
+  });
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register(config)],
     controllers: opts.controllers ?? [],

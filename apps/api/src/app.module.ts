@@ -1,9 +1,10 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { AuthModule } from '@uyoop/auth';
+import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import { SecretsModule } from '@uyoop/secrets';
 import { SharedModule } from '@uyoop/shared';
 import { LoggerModule } from 'nestjs-pino';
+import { authConfigFrom } from './auth/auth-config.factory';
 import { AppConfigModule } from './config/config.module';
 import { Env, loadEnv } from './config/env';
 import { DatabaseModule } from './database/database.module';
@@ -14,13 +15,15 @@ import { extraSecurityHeaders, securityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { loggerParams } from './logging/logging';
 import { OpenApiController, OpenApiDocument } from './openapi/openapi';
-import { RedisModule } from './redis/redis.module';
+import { RedisConnection, RedisModule } from './redis/redis.module';
 import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
 
 /** Composition only: which modules make up the API, and the HTTP pipeline around them. */
 @Module({})
 export class AppModule implements NestModule {
   static register(env: Env = loadEnv()): DynamicModule {
+    const redis = env.REDIS_URL ? new RedisConnection(env.REDIS_URL) : undefined;
+    const config = authConfigFrom(env);
     return {
       module: AppModule,
       imports: [
@@ -28,9 +31,12 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot(loggerParams(env)),
         SharedModule,
         SecretsModule,
-        RedisModule.forRoot(env.REDIS_URL),
+        RedisModule.forRoot(redis),
         DatabaseModule,
-        AuthModule,
+        AuthModule.register({
+          config,
+          throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
+        }),
         HealthModule,
       ],
       controllers: [OpenApiController],

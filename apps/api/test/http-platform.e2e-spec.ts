@@ -1,6 +1,7 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { Public } from '@uyoop/auth';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 
@@ -24,6 +25,7 @@ class ProbeRequest {
   extra!: ProbeExtra;
 }
 
+@Public()
 @Controller('probe')
 class ProbeController {
   @Post()

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AuthModule } from '@uyoop/auth';
+import { UsersCoreModule } from '@uyoop/auth';
 import { SecretsModule } from '@uyoop/secrets';
 import { SharedModule } from '@uyoop/shared';
 import { AppConfigModule } from '../config/config.module';
@@ -12,7 +12,7 @@ export class CliModule {
   static register(env: Env): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(env), SharedModule, SecretsModule, DatabaseModule, AuthModule],
+      imports: [AppConfigModule.forRoot(env), SharedModule, SecretsModule, DatabaseModule, UsersCoreModule],
     };
   }
 }

@@ -10,6 +10,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  getMetadataStorage,
   validateSync,
   type ValidationError,
 } from 'class-validator';
@@ -42,7 +43,15 @@ const toList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim())
         .filter(Boolean);
 
-export const SENSITIVE_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'BOOTSTRAP_ADMIN_PASSWORD']);
+export const SENSITIVE_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'BOOTSTRAP_ADMIN_PASSWORD',
+  'JWT_SECRET',
+  'JWT_PREVIOUS_SECRET',
+  'AUTH_LEGACY_PROXY_SECRET',
+  'METRICS_TOKEN',
+]);
 
 export class Env {
   @IsIn(['development', 'production', 'test'])
@@ -118,6 +127,123 @@ export class Env {
   @Matches(/^[^\s@]+@[^\s@]+$/, { message: 'must be an e-mail address' })
   BOOTSTRAP_ADMIN_EMAIL?: string;
 
+  /** HS256 signing key: at least 32 random bytes, base64 or hex. Unset: generated in DATA_DIR (embedded mode only). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  /** The previous key, still accepted for verification during a rotation. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PREVIOUS_SECRET?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of seconds from 60 to 900' })
+  @Min(60, { message: 'must be a number of seconds from 60 to 900' })
+  @Max(900, { message: 'must be a number of seconds from 60 to 900' })
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  /** Absolute lifetime of a login session (refresh-token family); rotation does not extend it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of days from 1 to 90' })
+  @Min(1, { message: 'must be a number of days from 1 to 90' })
+  @Max(90, { message: 'must be a number of days from 1 to 90' })
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  /** A session unused for this long expires. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of days from 1 to 90' })
+  @Min(1, { message: 'must be a number of days from 1 to 90' })
+  @Max(90, { message: 'must be a number of days from 1 to 90' })
+  REFRESH_TOKEN_IDLE_DAYS = 7;
+
+  /** Requests per minute per client address on /login and /2fa/* (and per username on /login). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer from 1 to 1000' })
+  @Min(1, { message: 'must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'must be an integer from 1 to 1000' })
+  RATE_LIMIT_LOGIN_PER_MINUTE = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer from 1 to 1000' })
+  @Min(1, { message: 'must be an integer from 1 to 1000' })
+  @Max(1000, { message: 'must be an integer from 1 to 1000' })
+  RATE_LIMIT_REFRESH_PER_MINUTE = 10;
+
+  /** Every other route, per client address. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer from 10 to 100000' })
+  @Min(10, { message: 'must be an integer from 10 to 100000' })
+  @Max(100_000, { message: 'must be an integer from 10 to 100000' })
+  RATE_LIMIT_DEFAULT_PER_MINUTE = 600;
+
+  /** Failed password or 2FA attempts on one account, within LOCKOUT_WINDOW_MINUTES, that lock it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer from 3 to 100' })
+  @Min(3, { message: 'must be an integer from 3 to 100' })
+  @Max(100, { message: 'must be an integer from 3 to 100' })
+  LOCKOUT_THRESHOLD = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of minutes from 1 to 1440' })
+  @Min(1, { message: 'must be a number of minutes from 1 to 1440' })
+  @Max(1440, { message: 'must be a number of minutes from 1 to 1440' })
+  LOCKOUT_WINDOW_MINUTES = 15;
+
+  /** First lock; each further lock doubles it, up to LOCKOUT_MAX_MINUTES. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of minutes from 1 to 1440' })
+  @Min(1, { message: 'must be a number of minutes from 1 to 1440' })
+  @Max(1440, { message: 'must be a number of minutes from 1 to 1440' })
+  LOCKOUT_BASE_MINUTES = 5;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of minutes from 1 to 1440' })
+  @Min(1, { message: 'must be a number of minutes from 1 to 1440' })
+  @Max(1440, { message: 'must be a number of minutes from 1 to 1440' })
+  LOCKOUT_MAX_MINUTES = 60;
+
+  /** Browser origins allowed to call the API cross-origin (comma-separated). Empty: none. */
+  @Transform(toList)
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+    each: true,
+    message: 'must be a comma-separated list of origins like https://cal.example.org',
+  })
+  CORS_ORIGINS: string[] = [];
+
+  /** Migration fallback: authenticate `X-User-Id` from trusted proxies. Off by default. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  AUTH_LEGACY_X_USER_ID = false;
+
+  @Transform(toList)
+  @Matches(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, {
+    each: true,
+    message: 'must be a comma-separated list of IP addresses or CIDR ranges',
+  })
+  AUTH_LEGACY_TRUSTED_PROXIES: string[] = [];
+
+  /** The shared secret the trusted proxy adds as `X-Legacy-Proxy-Secret` (LEG-02). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must have at least 32 characters' })
+  AUTH_LEGACY_PROXY_SECRET?: string;
+
+  /** After this date the legacy header is refused even with the flag on (LEG-06). */
+  @Transform(emptyToUndefined)
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2027-06-30' })
+  AUTH_LEGACY_SUNSET = '2027-06-30';
+
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must have at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** True when no DATABASE_URL is given: the embedded PGlite database under DATA_DIR is used. */
   get embeddedDatabase(): boolean {
     return this.DATABASE_URL === undefined;
@@ -131,14 +257,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** Every variable the schema declares (from its validation metadata), and nothing else. */
 const KNOWN = new Set(
-  Object.keys(new Env()).concat([
-    'DATABASE_URL',
-    'REDIS_URL',
-    'BOOTSTRAP_ADMIN_USERNAME',
-    'BOOTSTRAP_ADMIN_PASSWORD',
-    'BOOTSTRAP_ADMIN_EMAIL',
-  ]),
+  getMetadataStorage()
+    .getTargetValidationMetadatas(Env, '', true, false)
+    .map((m) => m.propertyName),
 );
 
 /** Validates the environment; throws a `ConfigError` naming every offending variable. */
@@ -173,13 +296,37 @@ function crossChecks(env: Env): string[] {
   if ((env.BOOTSTRAP_ADMIN_USERNAME === undefined) !== (env.BOOTSTRAP_ADMIN_PASSWORD === undefined)) {
     problems.push('BOOTSTRAP_ADMIN_USERNAME and BOOTSTRAP_ADMIN_PASSWORD must be set together');
   }
-  for (const entry of env.TRUSTED_PROXIES) {
+  for (const name of ['JWT_SECRET', 'JWT_PREVIOUS_SECRET'] as const) {
+    const value = env[name];
+    if (value !== undefined && decodedLength(value) < 32) {
+      problems.push(
+        `${name} must be at least 32 random bytes, base64 or hex encoded (e.g. \`openssl rand -base64 48\`)`,
+      );
+    }
+  }
+  if (env.AUTH_LEGACY_X_USER_ID) {
+    if (env.NODE_ENV === 'production')
+      problems.push('AUTH_LEGACY_X_USER_ID must not be true in production (OPS-04)');
+    if (env.AUTH_LEGACY_TRUSTED_PROXIES.length === 0)
+      problems.push('AUTH_LEGACY_X_USER_ID needs AUTH_LEGACY_TRUSTED_PROXIES');
+    if (env.AUTH_LEGACY_PROXY_SECRET === undefined)
+      problems.push('AUTH_LEGACY_X_USER_ID needs AUTH_LEGACY_PROXY_SECRET');
+  }
+  for (const entry of [...env.TRUSTED_PROXIES, ...env.AUTH_LEGACY_TRUSTED_PROXIES]) {
     const [address, bits] = entry.split('/');
     const family = isIP(address ?? '');
     const max = family === 6 ? 128 : 32;
     if (family === 0 || (bits !== undefined && Number(bits) > max)) {
-      problems.push(`TRUSTED_PROXIES has an invalid entry ${JSON.stringify(entry)}`);
+      const list = env.TRUSTED_PROXIES.includes(entry) ? 'TRUSTED_PROXIES' : 'AUTH_LEGACY_TRUSTED_PROXIES';
+      problems.push(`${list} has an invalid entry ${JSON.stringify(entry)}`);
     }
   }
   return problems;
+}
+
+/** Bytes in a base64 or hex encoded key (hex when it is only hex digits of even length). */
+function decodedLength(value: string): number {
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(value)) return value.length / 2;
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value)) return Buffer.from(value, 'base64').length;
+  return 0;
 }

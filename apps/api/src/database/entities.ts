@@ -1,4 +1,5 @@
 import { UserRecord } from '@uyoop/auth';
+import { AuditRecord } from '@uyoop/shared';
 
 /** Every TypeORM record class of every context. */
-export const ENTITIES = [UserRecord];
+export const ENTITIES = [UserRecord, AuditRecord];

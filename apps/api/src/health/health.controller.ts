@@ -6,6 +6,7 @@ import {
   type HealthIndicatorFunction,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { Public } from '@uyoop/auth';
 import type { Response } from 'express';
 import { RedisConnection } from '../redis/redis.module';
 import { HealthResponse, LivenessResponse } from './health.response';
@@ -14,6 +15,7 @@ import { APP_VERSION, SERVICE_NAME } from './version';
 const CHECK_TIMEOUT_MS = 1_500;
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, Injectable, type INestApplication } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { Public } from '@uyoop/auth';
 import { APP_VERSION } from '../health/version';
 
 /** The OpenAPI document, generated from the controllers once at start-up. */
@@ -20,6 +21,7 @@ export class OpenApiDocument {
 }
 
 @ApiExcludeController()
+@Public()
 @Controller()
 export class OpenApiController {
   constructor(private readonly openApi: OpenApiDocument) {}

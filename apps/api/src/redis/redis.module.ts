@@ -46,8 +46,8 @@ export class RedisConnection implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class RedisModule {
-  static forRoot(url: string | undefined): DynamicModule {
-    const providers = url ? [{ provide: RedisConnection, useFactory: () => new RedisConnection(url) }] : [];
+  static forRoot(connection: RedisConnection | undefined): DynamicModule {
+    const providers = connection ? [{ provide: RedisConnection, useValue: connection }] : [];
     return { module: RedisModule, providers, exports: providers.map((p) => p.provide) };
   }
 }

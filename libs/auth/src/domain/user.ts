@@ -74,6 +74,22 @@ export class User {
     this.props = { ...this.props, passwordHash: hash, updatedAt: now };
   }
 
+  changeRole(role: Role, now: Date): void {
+    this.props = { ...this.props, role, updatedAt: now };
+  }
+
+  changeEmail(email: string | null, now: Date): void {
+    this.props = { ...this.props, email, updatedAt: now };
+  }
+
+  setActive(isActive: boolean, now: Date): void {
+    this.props = { ...this.props, isActive, updatedAt: now };
+  }
+
+  get isActiveAdmin(): boolean {
+    return this.props.isActive && this.props.role === 'ADMIN';
+  }
+
   toProps(): UserProps {
     return { ...this.props };
   }

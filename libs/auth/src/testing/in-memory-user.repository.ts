@@ -29,6 +29,14 @@ export class InMemoryUserRepository extends UserRepository {
     return this.rows.size > 0;
   }
 
+  async list(): Promise<User[]> {
+    return this.all().sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return this.all().filter((u) => u.isActiveAdmin).length;
+  }
+
   all(): User[] {
     return [...this.rows.values()];
   }

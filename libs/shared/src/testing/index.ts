@@ -1,1 +1,2 @@
 export { FixedClock } from './fixed-clock';
+export { InMemoryAuditLog } from './in-memory-audit-log';

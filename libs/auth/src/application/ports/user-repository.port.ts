@@ -8,4 +8,7 @@ export abstract class UserRepository {
   abstract add(user: User): Promise<void>;
   abstract update(user: User): Promise<void>;
   abstract hasAnyUser(): Promise<boolean>;
+  /** Every user, ordered by username. */
+  abstract list(): Promise<User[]>;
+  abstract countActiveAdmins(): Promise<number>;
 }

@@ -39,12 +39,21 @@ export class TypeOrmUserRepository extends UserRepository {
     await this.rows.update({ id }, rest);
   }
 
+  async list(): Promise<User[]> {
+    const rows = await this.rows.createQueryBuilder('u').orderBy('lower(u.username)').getMany();
+    return rows.map(toUser);
+  }
+
+  async countActiveAdmins(): Promise<number> {
+    return this.rows.countBy({ role: 'ADMIN', isActive: true });
+  }
+
   async hasAnyUser(): Promise<boolean> {
     return (await this.rows.createQueryBuilder('u').select('1').limit(1).getRawOne()) !== undefined;
   }
 }
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return (
     error instanceof QueryFailedError &&
     (error.driverError as { code?: string } | undefined)?.code === UNIQUE_VIOLATION

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import { NotAllowed, UserNotFound } from '../domain/auth.errors';
+import type { Actor } from './actor';
+import { SessionRepository } from './ports/session-repository.port';
+import { UserRepository } from './ports/user-repository.port';
+
+/** DELETE /users/:id: ADMIN deactivates another account; its events and history stay. */
+@Injectable()
+export class DeactivateUser {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor, targetId: string): Promise<void> {
+    if (actor.role !== 'ADMIN') throw new NotAllowed('Only an ADMIN can delete users');
+    if (actor.id === targetId) throw new NotAllowed('You cannot delete your own account');
+    const user = await this.users.findById(targetId);
+    if (!user) throw new UserNotFound();
+    const now = this.clock.now();
+    if (user.isActive) {
+      user.setActive(false, now);
+      await this.users.update(user);
+    }
+    const revoked = await this.sessions.revokeAllForUser(user.id, 'deactivated', now);
+    await this.audit.record({
+      action: 'user_deactivated',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: user.id,
+      ip: actor.ip,
+      details: { sessions_revoked: revoked },
+    });
+  }
+}

@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import { InvalidCredentials, InvalidSecondFactor } from '../domain/auth.errors';
+import { PASSWORD_MAX_BYTES } from '../domain/password-policy';
+import { newSecretToken } from '../domain/secret-token';
+import type { User } from '../domain/user';
+import { Username } from '../domain/username';
+import { AuthSettings } from './auth-settings';
+import { AccountLockout } from './ports/account-lockout.port';
+import { MfaChallengeRepository } from './ports/mfa-challenge-repository.port';
+import { PasswordHasher } from './ports/password-hasher.port';
+import { SecondFactor } from './ports/second-factor.port';
+import { UserRepository } from './ports/user-repository.port';
+import { type ClientInfo, SessionStarter, type SessionTokens } from './session-starter';
+
+export interface LoginCommand {
+  username: string;
+  password: string;
+  totpCode?: string;
+  client: ClientInfo;
+}
+
+export type LoginResult =
+  | { kind: 'signed-in'; user: User; tokens: SessionTokens }
+  | { kind: 'second-factor-required'; mfaToken: string };
+
+/**
+ * Password login. Every failure (unknown user, wrong password, inactive or locked account) is the
+ * same `InvalidCredentials` after the same hashing work (AUTH-03/04). Failures on an existing account
+ * feed its lockout (RL-04); a user with 2FA gets a short-lived single-use `mfa_token` instead of tokens,
+ * unless a code came with the password.
+ */
+@Injectable()
+export class Login {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: AccountLockout,
+    private readonly secondFactor: SecondFactor,
+    private readonly challenges: MfaChallengeRepository,
+    private readonly sessions: SessionStarter,
+    private readonly audit: AuditLog,
+    private readonly settings: AuthSettings,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(cmd: LoginCommand): Promise<LoginResult> {
+    const key = Username.keyOf(cmd.username);
+    const ip = cmd.client.ip;
+    if (Buffer.byteLength(cmd.password, 'utf8') > PASSWORD_MAX_BYTES) throw new InvalidCredentials();
+    const user = await this.users.findByUsername(key);
+    if (!user) {
+      await this.hasher.verifyDummy(cmd.password);
+      await this.audit.record({
+        action: 'login_failed',
+        ip,
+        details: { username: key.slice(0, 64), reason: 'unknown_user' },
+      });
+      throw new InvalidCredentials();
+    }
+    const now = this.clock.now();
+    const lockedUntil = await this.lockout.lockedUntil(user.id, now);
+    const check = await this.hasher.verify(user.passwordHash, cmd.password);
+    if (lockedUntil) {
+      await this.fail(user, ip, 'locked', false);
+    }
+    if (!check.matches || !user.isActive) {
+      await this.fail(user, ip, check.matches ? 'inactive' : 'wrong_password', check.matches === false);
+    }
+    if (check.needsRehash) {
+      user.changePasswordHash(await this.hasher.hash(cmd.password), now);
+      await this.users.update(user);
+    }
+    if (user.totpEnabled) {
+      if (cmd.totpCode === undefined) {
+        const challenge = newSecretToken();
+        await this.challenges.create(
+          challenge.hash,
+          user.id,
+          new Date(now.getTime() + this.settings.mfaChallengeTtlMs),
+        );
+        await this.audit.record({ action: 'login_mfa_required', actorId: user.id, ip });
+        return { kind: 'second-factor-required', mfaToken: challenge.token };
+      }
+      if (!(await this.secondFactor.verify(user.id, cmd.totpCode))) {
+        await this.fail(user, ip, 'wrong_2fa_code', true, new InvalidSecondFactor());
+      }
+    }
+    await this.lockout.reset(user.id);
+    const tokens = await this.sessions.start(user, cmd.client);
+    await this.audit.record({
+      action: 'login_succeeded',
+      actorId: user.id,
+      ip,
+      targetType: 'session',
+      targetId: tokens.sessionId,
+    });
+    return { kind: 'signed-in', user, tokens };
+  }
+
+  private async fail(
+    user: User,
+    ip: string | null,
+    reason: string,
+    counts: boolean,
+    error: Error = new InvalidCredentials(),
+  ): Promise<never> {
+    const lockedNow = counts
+      ? await this.lockout.recordFailure(user.id, this.clock.now(), this.settings.lockout)
+      : null;
+    await this.audit.record({ action: 'login_failed', actorId: user.id, ip, details: { reason } });
+    if (lockedNow) {
+      await this.audit.record({
+        action: 'account_locked',
+        actorId: user.id,
+        targetType: 'user',
+        targetId: user.id,
+        ip,
+        details: { until: lockedNow.toISOString() },
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request, Response } from 'express';
+import { LegacyHeaderAuthenticator } from './legacy-header.authenticator';
+import { type AuthenticatedRequest, PUBLIC_KEY } from './auth.decorators';
+
+const JwtGuard = AuthGuard('jwt');
+
+/**
+ * Authentication for every route unless `@Public()`: a bearer access token, or — only where a route
+ * allows it and the operator switched it on — the legacy `X-User-Id` header from a trusted proxy.
+ * A bearer token always wins (LEG-03).
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly jwt: CanActivate = new JwtGuard();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly legacy: LegacyHeaderAuthenticator,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [context.getHandler(), context.getClass()]))
+      return true;
+    const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    if (req.headers.authorization === undefined && req.headers['x-user-id'] !== undefined) {
+      const user = await this.legacy.authenticate(req, res, context);
+      if (!user) throw new UnauthorizedException('Authentication required');
+      req.user = user;
+      req.authVia = 'legacy';
+      return true;
+    }
+    try {
+      await this.jwt.canActivate(context);
+    } catch {
+      throw new UnauthorizedException('Invalid or missing access token');
+    }
+    req.authVia = 'bearer';
+    if (req.headers['x-user-id'] !== undefined) await this.legacy.checkMismatch(req);
+    return true;
+  }
+}

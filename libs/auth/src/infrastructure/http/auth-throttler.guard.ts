@@ -1,0 +1,62 @@
+import { type ExecutionContext, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ThrottlerException,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerRequest,
+} from '@nestjs/throttler';
+import type { Response } from 'express';
+import { Username } from '../../domain/username';
+import { AUTH_RATE_LIMIT_KEY, type AuthRateLimitKind } from './auth.decorators';
+
+export const THROTTLER_DEFAULT = 'default';
+export const THROTTLER_AUTH_IP = 'auth-ip';
+export const THROTTLER_AUTH_ACCOUNT = 'auth-account';
+
+export function rateLimitKind(context: ExecutionContext): AuthRateLimitKind | undefined {
+  return Reflect.getMetadata(AUTH_RATE_LIMIT_KEY, context.getHandler()) as AuthRateLimitKind | undefined;
+}
+
+/** The username a login names, as its lockout key (all case and width variants share it, RL-07). */
+export function accountTracker(req: { body?: unknown }): string {
+  const username = (req.body as { username?: unknown } | undefined)?.username;
+  return typeof username === 'string' ? Username.keyOf(username) : '';
+}
+
+/**
+ * @nestjs/throttler with our rules: the client address is `req.ip` (Express applies TRUSTED_PROXIES,
+ * so a forged X-Forwarded-For changes nothing, RL-03); a 429 carries a literal `Retry-After` whatever
+ * the throttler's name (RL-02); when the shared counter store (Redis) fails, auth routes answer 503
+ * rather than go unlimited, other routes carry on (fail closed where it matters).
+ */
+@Injectable()
+export class AuthThrottlerGuard extends ThrottlerGuard {
+  private readonly log = new Logger('RateLimit');
+
+  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    return typeof req.ip === 'string' ? req.ip : 'unknown';
+  }
+
+  protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {
+    try {
+      return await super.handleRequest(props);
+    } catch (error) {
+      if (error instanceof ThrottlerException) throw error;
+      if (rateLimitKind(props.context)) {
+        this.log.error(`Rate-limit store unavailable: ${(error as Error).message}`);
+        throw new ServiceUnavailableException('Sign-in is temporarily unavailable, try again shortly');
+      }
+      return true;
+    }
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const res = context.switchToHttp().getResponse<Response>();
+    const seconds = Math.max(1, Math.ceil(detail.timeToBlockExpire || detail.timeToExpire || 1));
+    res.setHeader('Retry-After', String(seconds));
+    throw new ThrottlerException('Too many requests, try again later');
+  }
+}

@@ -1,0 +1,45 @@
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Role } from '../../domain/role';
+import type { User } from '../../domain/user';
+
+export const PUBLIC_KEY = 'uyoop:public';
+export const ROLES_KEY = 'uyoop:roles';
+export const AUTHENTICATED_KEY = 'uyoop:authenticated';
+export const AUTH_RATE_LIMIT_KEY = 'uyoop:auth-rate-limit';
+export const LEGACY_ALLOWED_KEY = 'uyoop:legacy-allowed';
+
+/** Open to anyone: no credentials needed. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+/** Any authenticated user. */
+export const Authenticated = (): MethodDecorator & ClassDecorator => SetMetadata(AUTHENTICATED_KEY, true);
+/** Only these roles (403 with the reason otherwise). */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
+/** The strict per-address (and, for login, per-account) limits of the contract. */
+export type AuthRateLimitKind = 'login' | 'second-factor' | 'refresh';
+export const AuthRateLimit = (kind: AuthRateLimitKind): MethodDecorator =>
+  SetMetadata(AUTH_RATE_LIMIT_KEY, kind);
+/** The legacy X-User-Id header may authenticate this route (never auth, 2FA, user-admin or git routes). */
+export const LegacyAllowed = (): MethodDecorator => SetMetadata(LEGACY_ALLOWED_KEY, true);
+
+export interface AuthenticatedRequest {
+  user?: User;
+  authVia?: 'bearer' | 'legacy';
+  ip?: string;
+}
+
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): User => {
+  const user = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!user) throw new Error('CurrentUser used on a route without authentication');
+  return user;
+});
+
+/** The caller as use cases see it. */
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!req.user) throw new Error('CurrentActor used on a route without authentication');
+  return { id: req.user.id, role: req.user.role, ip: req.ip ?? null };
+});
+
+export const ClientIp = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | null => {
+  return ctx.switchToHttp().getRequest<AuthenticatedRequest>().ip ?? null;
+});

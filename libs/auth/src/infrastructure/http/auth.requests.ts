@@ -1,0 +1,114 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsEmail,
+  IsIn,
+  IsBoolean,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { ROLES, type Role } from '../../domain/role';
+
+/** 1024 bytes at most for any password field: refused before hashing (AUTH-02). */
+const PASSWORD_MAX = 1024;
+
+export class LoginRequest {
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  username!: string;
+
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(PASSWORD_MAX)
+  password!: string;
+
+  @ApiPropertyOptional({ description: 'A TOTP or backup code, to log in in one step', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  totp_code?: string;
+}
+
+export class VerifySecondFactorRequest {
+  @ApiProperty({ description: 'The mfa_token from POST /login' })
+  @IsString()
+  @MaxLength(128)
+  mfa_token!: string;
+
+  @ApiProperty({ description: 'A TOTP code or a backup code', example: '123456' })
+  @IsString()
+  @MaxLength(64)
+  code!: string;
+}
+
+export class RefreshRequest {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(128)
+  refresh_token!: string;
+}
+
+export class LogoutRequest {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(128)
+  refresh_token!: string;
+}
+
+export class CreateUserRequest {
+  @ApiProperty({ example: 'bob' })
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+
+  @ApiPropertyOptional({ example: 'bob@example.org', nullable: true })
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(320)
+  email?: string;
+
+  @ApiProperty({ format: 'password', description: 'At least 12 characters, not a common password' })
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  password!: string;
+
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
+  role!: Role;
+}
+
+export class UpdateUserRequest {
+  @ApiPropertyOptional({ enum: ROLES, description: 'ADMIN only' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'ADMIN only' })
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  @ApiPropertyOptional({ nullable: true })
+  @ValidateIf((o: UpdateUserRequest) => o.email !== null)
+  @IsOptional()
+  @IsEmail({}, { message: 'email must be an e-mail address' })
+  @MaxLength(320)
+  email?: string | null;
+
+  @ApiPropertyOptional({ format: 'password', description: 'Your own only, with current_password' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  password?: string;
+
+  @ApiPropertyOptional({ format: 'password' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(PASSWORD_MAX)
+  current_password?: string;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { sql } from './sql';
+import { MfaChallengeRepository } from '../../application/ports/mfa-challenge-repository.port';
+
+@Injectable()
+export class TypeOrmMfaChallengeRepository extends MfaChallengeRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  async create(hash: string, userId: string, expiresAt: Date): Promise<void> {
+    await this.db.query(`INSERT INTO mfa_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`, [
+      hash,
+      userId,
+      expiresAt,
+    ]);
+  }
+
+  async attempt(hash: string, now: Date, maxAttempts: number): Promise<string | null> {
+    const result = await sql<{ user_id: string }>(
+      this.db,
+      `UPDATE mfa_challenges SET attempts = attempts + 1
+        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3 RETURNING user_id`,
+      [hash, now, maxAttempts],
+    );
+    return result.rows[0]?.user_id ?? null;
+  }
+
+  async consume(hash: string, now: Date): Promise<boolean> {
+    const result = await sql(
+      this.db,
+      `UPDATE mfa_challenges SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL`,
+      [hash, now],
+    );
+    return result.affected > 0;
+  }
+}

@@ -1,0 +1,64 @@
+import type { INestApplication } from '@nestjs/common';
+import { PasswordHasher, type Role, User, UserRepository, Username } from '@uyoop/auth';
+import { newId } from '@uyoop/shared';
+import request from 'supertest';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface SeededUser {
+  id: string;
+  username: string;
+  password: string;
+  role: Role;
+}
+
+/** Puts a user straight into the app's database (argon2id hash), as an administrator would. */
+export async function seedUser(
+  app: INestApplication,
+  username: string,
+  role: Role,
+  opts: { password?: string; active?: boolean; totpEnabled?: boolean } = {},
+): Promise<SeededUser> {
+  const password = opts.password ?? PASSWORD;
+  const now = new Date();
+  const user = User.register({
+    id: newId(),
+    username: Username.parse(username),
+    email: `${username.toLowerCase()}@example.org`,
+    passwordHash: await app.get(PasswordHasher).hash(password),
+    role,
+    now,
+  });
+  const props = user.toProps();
+  const stored = User.restore({
+    ...props,
+    isActive: opts.active ?? true,
+    totpEnabled: opts.totpEnabled ?? false,
+  });
+  await app.get(UserRepository).add(stored);
+  return { id: user.id, username, password, role };
+}
+
+export interface Tokens {
+  access: string;
+  refresh: string;
+}
+
+export async function login(
+  app: INestApplication,
+  username: string,
+  password = PASSWORD,
+  ip?: string,
+): Promise<Tokens> {
+  const req = request(app.getHttpServer()).post('/login');
+  if (ip) req.set('X-Forwarded-For', ip);
+  const res = await req.send({ username, password });
+  if (res.status !== 200)
+    throw new Error(`login of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { access: res.body.access_token as string, refresh: res.body.refresh_token as string };
+}
+
+/** A random address in TEST-NET-3, so tests sharing Redis never share a rate-limit bucket. */
+export function randomClientIp(): string {
+  return `203.0.113.${1 + Math.floor(Math.random() * 254)}`;
+}
