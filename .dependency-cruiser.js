@@ -10,7 +10,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/[^/]+/src/domain/', pathNot: '\\.spec\\.ts$' },
       to: {
-        pathNot: ['^libs/[^/]+/src/domain/', '^libs/shared/src/(domain-error|clock|ids|index)\\.ts$'],
+        pathNot: ['^libs/[^/]+/src/domain/', '^libs/shared/src/(domain-error|clock|ids|audit|index)\\.ts$'],
         dependencyTypesNot: ['core'],
       },
     },
@@ -23,7 +23,7 @@ module.exports = {
       to: {
         pathNot: [
           '^libs/$1/src/(domain|application)/',
-          '^libs/shared/src/(domain-error|clock|ids|index)\\.ts$',
+          '^libs/shared/src/(domain-error|clock|ids|audit|index)\\.ts$',
           '^node_modules/@nestjs/common/',
         ],
         dependencyTypesNot: ['core'],
