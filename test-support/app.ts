@@ -1,6 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import type { DestinationStream } from 'pino';
 import { AppModule } from '../apps/api/src/app.module';
 import { loadEnv } from '../apps/api/src/config/env';
 import { configureApp } from '../apps/api/src/http/configure-app';
@@ -22,7 +23,7 @@ export interface TestApp {
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { controllers?: Type[] } = {},
+  opts: { controllers?: Type[]; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadEnv({
@@ -33,7 +34,7 @@ export async function createTestApp(
     ...env,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register(config)],
+    imports: [AppModule.register(config, { logDestination: opts.logDestination })],
     controllers: opts.controllers ?? [],
   }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });

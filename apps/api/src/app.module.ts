@@ -4,6 +4,7 @@ import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import { SecretsModule } from '@uyoop/secrets';
 import { SharedModule } from '@uyoop/shared';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { authConfigFrom } from './auth/auth-config.factory';
 import { AppConfigModule } from './config/config.module';
 import { Env, loadEnv } from './config/env';
@@ -21,14 +22,15 @@ import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
 /** Composition only: which modules make up the API, and the HTTP pipeline around them. */
 @Module({})
 export class AppModule implements NestModule {
-  static register(env: Env = loadEnv()): DynamicModule {
+  /** `logDestination`: where JSON log lines go (stdout by default; tests capture them). */
+  static register(env: Env = loadEnv(), opts: { logDestination?: DestinationStream } = {}): DynamicModule {
     const redis = env.REDIS_URL ? new RedisConnection(env.REDIS_URL) : undefined;
     const config = authConfigFrom(env);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
-        LoggerModule.forRoot(loggerParams(env)),
+        LoggerModule.forRoot(loggerParams(env, opts.logDestination)),
         SharedModule,
         SecretsModule,
         RedisModule.forRoot(redis),

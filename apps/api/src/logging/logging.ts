@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { Env } from '../config/env';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,32 +45,35 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
-export function loggerParams(env: Pick<Env, 'LOG_LEVEL'>): Params {
+export function loggerParams(env: Pick<Env, 'LOG_LEVEL'>, destination?: DestinationStream): Params {
   return {
-    pinoHttp: {
-      level: env.LOG_LEVEL,
-      genReqId: requestId,
-      redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      serializers: {
-        req: (req: {
-          id: string;
-          method: string;
-          url: string;
-          remoteAddress?: string;
-          headers?: Record<string, string>;
-        }) => ({
-          id: req.id,
-          method: req.method,
-          url: redactUrl(req.url),
-          remoteAddress: req.remoteAddress,
-          userAgent: req.headers?.['user-agent'],
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    pinoHttp: [
+      {
+        level: env.LOG_LEVEL,
+        genReqId: requestId,
+        redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+        customLogLevel: (_req, res, err) =>
+          err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        serializers: {
+          req: (req: {
+            id: string;
+            method: string;
+            url: string;
+            remoteAddress?: string;
+            headers?: Record<string, string>;
+          }) => ({
+            id: req.id,
+            method: req.method,
+            url: redactUrl(req.url),
+            remoteAddress: req.remoteAddress,
+            userAgent: req.headers?.['user-agent'],
+          }),
+          res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        },
+        base: { service: 'uyoop-cal-api' },
+        timestamp: () => `,"time":"${new Date().toISOString()}"`,
       },
-      base: { service: 'uyoop-cal-api' },
-      timestamp: () => `,"time":"${new Date().toISOString()}"`,
-    },
+      destination ?? process.stdout,
+    ],
   };
 }

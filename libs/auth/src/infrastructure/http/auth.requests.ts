@@ -1,18 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
-  IsBoolean,
   IsNotEmpty,
   IsOptional,
   IsString,
   MaxLength,
+  ValidateBy,
   ValidateIf,
+  type ValidationArguments,
+  type ValidationOptions,
 } from 'class-validator';
 import { ROLES, type Role } from '../../domain/role';
 
-/** 1024 bytes at most for any password field: refused before hashing (AUTH-02). */
+/** 1024 bytes at most for any password field: refused with 400 before any hashing (AUTH-02). */
 const PASSWORD_MAX = 1024;
+
+function MaxBytes(max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxBytes',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
+        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must not exceed ${max} bytes`,
+      },
+    },
+    options,
+  );
+}
 
 export class LoginRequest {
   @ApiProperty({ example: 'alice' })
@@ -24,7 +40,7 @@ export class LoginRequest {
   @ApiProperty({ format: 'password' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(PASSWORD_MAX)
+  @MaxBytes(PASSWORD_MAX)
   password!: string;
 
   @ApiPropertyOptional({ description: 'A TOTP or backup code, to log in in one step', example: '123456' })
@@ -74,7 +90,7 @@ export class CreateUserRequest {
 
   @ApiProperty({ format: 'password', description: 'At least 12 characters, not a common password' })
   @IsString()
-  @MaxLength(PASSWORD_MAX)
+  @MaxBytes(PASSWORD_MAX)
   password!: string;
 
   @ApiProperty({ enum: ROLES })
@@ -103,12 +119,12 @@ export class UpdateUserRequest {
   @ApiPropertyOptional({ format: 'password', description: 'Your own only, with current_password' })
   @IsOptional()
   @IsString()
-  @MaxLength(PASSWORD_MAX)
+  @MaxBytes(PASSWORD_MAX)
   password?: string;
 
   @ApiPropertyOptional({ format: 'password' })
   @IsOptional()
   @IsString()
-  @MaxLength(PASSWORD_MAX)
+  @MaxBytes(PASSWORD_MAX)
   current_password?: string;
 }
