@@ -15,6 +15,7 @@ import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { extraSecurityHeaders, securityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { loggerParams } from './logging/logging';
+import { MetricsController } from './metrics/metrics.controller';
 import { OpenApiController, OpenApiDocument } from './openapi/openapi';
 import { RedisConnection, RedisModule } from './redis/redis.module';
 import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
@@ -41,7 +42,7 @@ export class AppModule implements NestModule {
         }),
         HealthModule,
       ],
-      controllers: [OpenApiController],
+      controllers: [OpenApiController, MetricsController],
       providers: [
         OpenApiDocument,
         BootstrapAdminOnStart,

@@ -23,6 +23,8 @@ import { SessionRepository } from '../application/ports/session-repository.port'
 import { UserRepository } from '../application/ports/user-repository.port';
 import { RefreshSession } from '../application/refresh-session.use-case';
 import { SessionStarter } from '../application/session-starter';
+import { ManageSessions } from '../application/manage-sessions.use-case';
+import { UnlockAccount } from '../application/unlock-account.use-case';
 import { UpdateUser } from '../application/update-user.use-case';
 import { VerifySecondFactor } from '../application/verify-second-factor.use-case';
 import { AuthConfig } from './auth.config';
@@ -40,6 +42,7 @@ import {
 } from './http/auth-throttler.guard';
 import { LegacyHeaderAuthenticator } from './http/legacy-header.authenticator';
 import { RolesGuard } from './http/roles.guard';
+import { SessionsController } from './http/sessions.controller';
 import { UsersController } from './http/users.controller';
 import { TypeOrmAccountLockout } from './persistence/typeorm-account-lockout.adapter';
 import { TypeOrmMfaChallengeRepository } from './persistence/typeorm-mfa-challenge.repository';
@@ -116,7 +119,7 @@ export class AuthModule {
           ],
         }),
       ],
-      controllers: [AuthController, UsersController],
+      controllers: [AuthController, UsersController, SessionsController],
       providers: [
         { provide: AuthConfig, useValue: config },
         { provide: AuthSettings, useValue: config.settings },
@@ -130,6 +133,8 @@ export class AuthModule {
         CreateUser,
         UpdateUser,
         DeactivateUser,
+        ManageSessions,
+        UnlockAccount,
         JwtStrategy,
         LegacyHeaderAuthenticator,
         { provide: SessionRepository, useClass: TypeOrmSessionRepository },

@@ -23,7 +23,8 @@ function MaxBytes(max: number, options?: ValidationOptions): PropertyDecorator {
       name: 'maxBytes',
       validator: {
         validate: (value: unknown) => typeof value !== 'string' || Buffer.byteLength(value, 'utf8') <= max,
-        defaultMessage: (args?: ValidationArguments) => `${args?.property ?? 'value'} must not exceed ${max} bytes`,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'value'} must not exceed ${max} bytes`,
       },
     },
     options,

@@ -1,0 +1,80 @@
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../../application/actor';
+import { ManageSessions } from '../../application/manage-sessions.use-case';
+import { UnlockAccount } from '../../application/unlock-account.use-case';
+import { Authenticated, CurrentActor, Roles } from './auth.decorators';
+
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+
+export class SessionResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() created_at!: string;
+  @ApiProperty() last_used_at!: string;
+  @ApiProperty() expires_at!: string;
+  @ApiProperty({ nullable: true, type: String }) device_label!: string | null;
+  @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+}
+
+/** Sessions of a user (RT-05, RT-06) and the ADMIN's lockout reset (RL-09). */
+@ApiTags('users')
+@ApiBearerAuth('bearer')
+@Controller('users/:id')
+export class SessionsController {
+  constructor(
+    private readonly sessions: ManageSessions,
+    private readonly unlock: UnlockAccount,
+  ) {}
+
+  @Get('sessions')
+  @Authenticated()
+  @ApiOkResponse({ type: [SessionResponse] })
+  async list(@Param('id', uuid) userId: string, @CurrentActor() actor: Actor): Promise<SessionResponse[]> {
+    const sessions = await this.sessions.list(actor, userId);
+    return sessions.map((s) => ({
+      id: s.id,
+      created_at: s.createdAt.toISOString(),
+      last_used_at: s.lastUsedAt.toISOString(),
+      expires_at: s.expiresAt.toISOString(),
+      device_label: s.deviceLabel,
+      ip: s.ip,
+    }));
+  }
+
+  @Delete('sessions/:sessionId')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeOne(
+    @Param('id', uuid) userId: string,
+    @Param('sessionId', uuid) sessionId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    if (!(await this.sessions.revokeOne(actor, userId, sessionId)))
+      throw new NotFoundException('Session not found');
+  }
+
+  @Delete('sessions')
+  @Authenticated()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeAll(@Param('id', uuid) userId: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.sessions.revokeAll(actor, userId);
+  }
+
+  @Post('unlock')
+  @Roles('ADMIN')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async unlockAccount(@Param('id', uuid) userId: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.unlock.execute(actor, userId);
+  }
+}
