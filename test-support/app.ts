@@ -10,6 +10,7 @@ import { createTestDatabase, type TestDatabase } from './postgres';
 
 /** One signing key per test process. */
 export const TEST_JWT_SECRET = randomBytes(48).toString('base64');
+export const TEST_TOTP_KEY = randomBytes(32).toString('base64');
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -31,6 +32,7 @@ export async function createTestApp(
     NODE_ENV: 'test',
     DATABASE_URL: db.url,
     JWT_SECRET: TEST_JWT_SECRET,
+    TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
     ...env,
   });
   const moduleRef = await Test.createTestingModule({

@@ -3,9 +3,11 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import { SecretsModule } from '@uyoop/secrets';
 import { SharedModule } from '@uyoop/shared';
+import { TwoFactorModule } from '@uyoop/two-factor';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { authConfigFrom } from './auth/auth-config.factory';
+import { configuredOrLocalKey } from './auth/signing-keys';
 import { AppConfigModule } from './config/config.module';
 import { Env, loadEnv } from './config/env';
 import { DatabaseModule } from './database/database.module';
@@ -27,6 +29,13 @@ export class AppModule implements NestModule {
   static register(env: Env = loadEnv(), opts: { logDestination?: DestinationStream } = {}): DynamicModule {
     const redis = env.REDIS_URL ? new RedisConnection(env.REDIS_URL) : undefined;
     const config = authConfigFrom(env);
+    const sealingKey = configuredOrLocalKey(
+      env,
+      env.TOTP_ENCRYPTION_KEY,
+      'TOTP_ENCRYPTION_KEY',
+      'totp-sealing.key',
+      32,
+    );
     return {
       module: AppModule,
       imports: [
@@ -40,6 +49,7 @@ export class AppModule implements NestModule {
           config,
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
         }),
+        TwoFactorModule.register({ sealingKey }),
         HealthModule,
       ],
       controllers: [OpenApiController, MetricsController],

@@ -160,7 +160,7 @@ describe('POST /login (e2e)', () => {
     });
   });
 
-  it('TOTP-07: without a second-factor adapter no code is ever accepted (fail closed)', async () => {
+  it('TOTP-07: a user flagged for 2FA without a usable enrolment never gets in (fail closed)', async () => {
     const direct = await http()
       .post('/login')
       .send({ username: 'guarded', password: PASSWORD, totp_code: '123456' });

@@ -9,6 +9,7 @@ export {
   Authenticated,
   Roles,
   LegacyAllowed,
+  AuthRateLimit,
   CurrentUser,
   CurrentActor,
   PUBLIC_KEY,

@@ -6,3 +6,5 @@ export { AuditLog, AUDIT_ACTIONS } from './audit';
 export type { AuditAction, AuditEntry } from './audit';
 export { SharedModule } from './infrastructure/shared.module';
 export { AuditRecord } from './infrastructure/audit/audit.record';
+export { sql } from './infrastructure/sql';
+export type { SqlResult } from './infrastructure/sql';

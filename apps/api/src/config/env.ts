@@ -49,6 +49,7 @@ export const SENSITIVE_VARIABLES = new Set([
   'BOOTSTRAP_ADMIN_PASSWORD',
   'JWT_SECRET',
   'JWT_PREVIOUS_SECRET',
+  'TOTP_ENCRYPTION_KEY',
   'AUTH_LEGACY_PROXY_SECRET',
   'METRICS_TOKEN',
 ]);
@@ -132,6 +133,12 @@ export class Env {
   @IsOptional()
   @IsString()
   JWT_SECRET?: string;
+
+  /** AES-256 key (32 bytes, base64 or hex) sealing TOTP seeds of the local engine. Unset: generated in DATA_DIR (embedded only). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  TOTP_ENCRYPTION_KEY?: string;
 
   /** The previous key, still accepted for verification during a rotation. */
   @Transform(emptyToUndefined)
@@ -303,6 +310,11 @@ function crossChecks(env: Env): string[] {
         `${name} must be at least 32 random bytes, base64 or hex encoded (e.g. \`openssl rand -base64 48\`)`,
       );
     }
+  }
+  if (env.TOTP_ENCRYPTION_KEY !== undefined && decodedLength(env.TOTP_ENCRYPTION_KEY) !== 32) {
+    problems.push(
+      'TOTP_ENCRYPTION_KEY must be exactly 32 random bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)',
+    );
   }
   if (env.AUTH_LEGACY_X_USER_ID) {
     if (env.NODE_ENV === 'production')

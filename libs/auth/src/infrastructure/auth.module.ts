@@ -18,7 +18,6 @@ import { AccountLockout } from '../application/ports/account-lockout.port';
 import { CommonPasswordList } from '../application/ports/common-password-list.port';
 import { MfaChallengeRepository } from '../application/ports/mfa-challenge-repository.port';
 import { PasswordHasher } from '../application/ports/password-hasher.port';
-import { SecondFactor } from '../application/ports/second-factor.port';
 import { SessionRepository } from '../application/ports/session-repository.port';
 import { UserRepository } from '../application/ports/user-repository.port';
 import { RefreshSession } from '../application/refresh-session.use-case';
@@ -49,7 +48,6 @@ import { TypeOrmMfaChallengeRepository } from './persistence/typeorm-mfa-challen
 import { TypeOrmSessionRepository } from './persistence/typeorm-session.repository';
 import { TypeOrmUserRepository } from './persistence/typeorm-user.repository';
 import { UserRecord } from './persistence/user.record';
-import { NoSecondFactor } from './second-factor/no-second-factor.adapter';
 import { JwtAccessTokenIssuer } from './tokens/jwt-access-token.issuer';
 import { JwtStrategy } from './tokens/jwt.strategy';
 
@@ -79,7 +77,8 @@ export interface AuthModuleOptions {
 
 /**
  * Authentication for the HTTP API: login, sessions, users, and the global guard chain
- * throttler → access (JWT, legacy header) → roles.
+ * throttler → access (JWT, legacy header) → roles. Global, so other contexts reach its exports;
+ * the `SecondFactor` that login needs comes from the two-factor context.
  */
 @Module({})
 export class AuthModule {
@@ -87,6 +86,7 @@ export class AuthModule {
     const limits = config.rateLimits;
     return {
       module: AuthModule,
+      global: true,
       imports: [
         UsersCoreModule,
         PassportModule,
@@ -141,7 +141,6 @@ export class AuthModule {
         { provide: AccountLockout, useClass: TypeOrmAccountLockout },
         { provide: MfaChallengeRepository, useClass: TypeOrmMfaChallengeRepository },
         { provide: AccessTokenIssuer, useClass: JwtAccessTokenIssuer },
-        { provide: SecondFactor, useClass: NoSecondFactor },
         { provide: APP_GUARD, useClass: AuthThrottlerGuard },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RolesGuard },

@@ -1,5 +1,10 @@
 import { CreateUsers1764230400000 } from './1764230400000-create-users';
 import { CreateSessionsAndAudit1764230500000 } from './1764230500000-create-sessions-and-audit';
+import { CreateTwoFactor1764230600000 } from './1764230600000-create-two-factor';
 
 /** Every migration, oldest first. New migrations are appended here. */
-export const MIGRATIONS = [CreateUsers1764230400000, CreateSessionsAndAudit1764230500000];
+export const MIGRATIONS = [
+  CreateUsers1764230400000,
+  CreateSessionsAndAudit1764230500000,
+  CreateTwoFactor1764230600000,
+];

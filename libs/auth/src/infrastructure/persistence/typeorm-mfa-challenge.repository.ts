@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { sql } from './sql';
+import { sql } from '@uyoop/shared';
 import { MfaChallengeRepository } from '../../application/ports/mfa-challenge-repository.port';
 
 @Injectable()

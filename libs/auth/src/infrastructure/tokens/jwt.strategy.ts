@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { isUuid } from '@uyoop/shared';
 import type { Request } from 'express';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Strategy } from 'passport-jwt';
 import { AuthenticateAccess } from '../../application/authenticate-access.use-case';
 import type { User } from '../../domain/user';
@@ -29,8 +30,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     config: AuthConfig,
     private readonly authenticateAccess: AuthenticateAccess,
   ) {
-    const keys = new Map<string, Buffer>([[config.signingKey.kid, config.signingKey.secret]]);
-    if (config.previousKey) keys.set(config.previousKey.kid, config.previousKey.secret);
+    // KeyObjects, built once: jsonwebtoken verifies about 30x faster with them than with a Buffer,
+    // which it would turn into a key on every request (docs/adr/0001-http-adapter.md).
+    const keys = new Map<string, KeyObject>([
+      [config.signingKey.kid, createSecretKey(config.signingKey.secret)],
+    ]);
+    if (config.previousKey) keys.set(config.previousKey.kid, createSecretKey(config.previousKey.secret));
     super({
       jwtFromRequest: (req: Request) => bearerToken(req),
       secretOrKeyProvider: (
@@ -39,7 +44,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         done: (err: Error | null, key?: Buffer) => void,
       ) => {
         const key = keys.get(keyIdOf(rawJwt) ?? '');
-        if (key) done(null, key);
+        if (key)
+          done(null, key as unknown as Buffer); // passport-jwt's types predate KeyObject; jsonwebtoken accepts it
         else done(new Error('unknown key id'));
       },
       algorithms: ['HS256'],

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import { createHash } from 'node:crypto';
+import { isTotpCode, normaliseBackupCode, stepAt, TOTP_PERIOD_SECONDS } from '../domain/codes';
+import { CodeHasher } from './ports/code-hasher.port';
+import { TotpEngine } from './ports/totp-engine.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+
+/** How long an accepted code stays remembered: the widest window it could be valid in (T−1..T+1). */
+const REMEMBER_MS = 3 * TOTP_PERIOD_SECONDS * 1000;
+
+/**
+ * Checks a TOTP or backup code for a user whose 2FA is active (or pending, for `enable`).
+ * Codes are format-checked before the engine is asked (TOTP-04); an accepted TOTP code is recorded
+ * in PostgreSQL so no instance, and no restarted Vault, accepts it again (TOTP-01/02/08); a backup
+ * code is spent atomically (BC-01).
+ */
+@Injectable()
+export class CodeVerifier {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly engine: TotpEngine,
+    private readonly hasher: CodeHasher,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async verifyTotp(userId: string, keyName: string, code: unknown): Promise<boolean> {
+    if (!isTotpCode(code)) return false;
+    const now = this.clock.now();
+    const check = await this.engine.validate(keyName, code, now.getTime());
+    if (!check.valid) return false;
+    const step = check.step ?? stepAt(now.getTime());
+    const codeHash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
+    return this.repo.acceptCode(userId, step, codeHash, new Date(now.getTime() + REMEMBER_MS), now);
+  }
+
+  async verifyBackupCode(userId: string, code: unknown): Promise<boolean> {
+    const normalised = normaliseBackupCode(code);
+    if (!normalised) return false;
+    const candidates = await this.repo.unusedBackupCodes(userId);
+    const matches = await Promise.all(candidates.map((c) => this.hasher.matches(c.hash, normalised)));
+    const hit = candidates[matches.indexOf(true)];
+    if (!hit || !(await this.repo.useBackupCode(hit.id, this.clock.now()))) return false;
+    await this.audit.record({
+      action: 'backup_code_used',
+      actorId: userId,
+      targetType: 'user',
+      targetId: userId,
+      details: { remaining: candidates.length - 1 },
+    });
+    return true;
+  }
+
+  /** A TOTP code or a backup code of an active enrolment. */
+  async verifyAny(userId: string, code: unknown): Promise<boolean> {
+    const credential = await this.repo.find(userId);
+    if (!credential || credential.status !== 'active') return false;
+    if (isTotpCode(code)) return this.verifyTotp(userId, credential.keyName, code);
+    return this.verifyBackupCode(userId, code);
+  }
+}

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@uyoop/shared';
+import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../domain/two-factor.errors';
+import { CodeVerifier } from './code-verifier';
+import { TotpEngine } from './ports/totp-engine.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+import type { TwoFactorActor } from './two-factor-actor';
+
+/** Turns 2FA off with a current TOTP or backup code; the key and the backup codes are destroyed. */
+@Injectable()
+export class DisableTwoFactor {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly verifier: CodeVerifier,
+    private readonly engine: TotpEngine,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(actor: TwoFactorActor, code: string): Promise<void> {
+    const credential = await this.repo.find(actor.id);
+    if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
+    if (!(await this.verifier.verifyAny(actor.id, code))) throw new InvalidTwoFactorCode();
+    await this.repo.remove(actor.id);
+    await this.engine.deleteKey(credential.keyName);
+    await this.audit.record({
+      action: 'two_factor_disabled',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: actor.id,
+      ip: actor.ip,
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import { newBackupCodes, normaliseBackupCode } from '../domain/codes';
+import { InvalidTwoFactorCode, NoPendingSetup, TwoFactorAlreadyEnabled } from '../domain/two-factor.errors';
+import { CodeVerifier } from './code-verifier';
+import { CodeHasher } from './ports/code-hasher.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+import type { TwoFactorActor } from './two-factor-actor';
+
+/** Step two: a first valid code turns 2FA on and yields ten backup codes, shown this once. */
+@Injectable()
+export class EnableTwoFactor {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly verifier: CodeVerifier,
+    private readonly hasher: CodeHasher,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: TwoFactorActor, code: string): Promise<string[]> {
+    const credential = await this.repo.find(actor.id);
+    if (!credential) throw new NoPendingSetup();
+    if (credential.status === 'active') throw new TwoFactorAlreadyEnabled();
+    if (!(await this.verifier.verifyTotp(actor.id, credential.keyName, code)))
+      throw new InvalidTwoFactorCode();
+    const codes = newBackupCodes();
+    const hashes = await Promise.all(codes.map((c) => this.hasher.hash(normaliseBackupCode(c)!)));
+    await this.repo.activate(actor.id, hashes, this.clock.now());
+    await this.audit.record({
+      action: 'two_factor_enabled',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: actor.id,
+      ip: actor.ip,
+    });
+    return codes;
+  }
+}

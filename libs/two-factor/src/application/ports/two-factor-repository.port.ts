@@ -1,0 +1,36 @@
+export interface TotpCredential {
+  userId: string;
+  keyName: string;
+  status: 'pending' | 'active';
+}
+
+export interface StoredBackupCode {
+  id: string;
+  hash: string;
+}
+
+/** A user's TOTP enrolment, replay memory and backup codes, kept consistent with `users.totp_enabled`. */
+export abstract class TwoFactorRepository {
+  abstract find(userId: string): Promise<TotpCredential | null>;
+  /** Starts (or restarts) a pending enrolment. */
+  abstract savePending(userId: string, keyName: string, now: Date): Promise<void>;
+  /** Pending → active, users.totp_enabled = true and these backup codes, all at once. */
+  abstract activate(userId: string, backupCodeHashes: string[], now: Date): Promise<void>;
+  /** Removes the enrolment and backup codes and clears users.totp_enabled. */
+  abstract remove(userId: string): Promise<void>;
+  /**
+   * Records an accepted code, atomically: refused (false) when `step` is not after the last accepted
+   * step, or when the same code was accepted within its validity (TOTP-01, TOTP-02, TOTP-08).
+   */
+  abstract acceptCode(
+    userId: string,
+    step: number,
+    codeHash: string,
+    validUntil: Date,
+    now: Date,
+  ): Promise<boolean>;
+  abstract unusedBackupCodes(userId: string): Promise<StoredBackupCode[]>;
+  /** Marks one code used; false when another request used it first (BC-01). */
+  abstract useBackupCode(id: string, now: Date): Promise<boolean>;
+  abstract replaceBackupCodes(userId: string, hashes: string[], now: Date): Promise<void>;
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import { newBackupCodes, normaliseBackupCode } from '../domain/codes';
+import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../domain/two-factor.errors';
+import { CodeVerifier } from './code-verifier';
+import { CodeHasher } from './ports/code-hasher.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+import type { TwoFactorActor } from './two-factor-actor';
+
+/** Ten new backup codes for a current TOTP code; every older one stops working at once (BC-04). */
+@Injectable()
+export class RegenerateBackupCodes {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly verifier: CodeVerifier,
+    private readonly hasher: CodeHasher,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: TwoFactorActor, code: string): Promise<string[]> {
+    const credential = await this.repo.find(actor.id);
+    if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
+    if (!(await this.verifier.verifyTotp(actor.id, credential.keyName, code)))
+      throw new InvalidTwoFactorCode();
+    const codes = newBackupCodes();
+    const hashes = await Promise.all(codes.map((c) => this.hasher.hash(normaliseBackupCode(c)!)));
+    await this.repo.replaceBackupCodes(actor.id, hashes, this.clock.now());
+    await this.audit.record({
+      action: 'backup_codes_regenerated',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: actor.id,
+      ip: actor.ip,
+    });
+    return codes;
+  }
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@uyoop/shared';
+import { TwoFactorForbidden } from '../domain/two-factor.errors';
+import { SessionTerminator } from './ports/session-terminator.port';
+import { TotpEngine } from './ports/totp-engine.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+import type { TwoFactorActor } from './two-factor-actor';
+
+/** ADMIN resets another user's 2FA (lost device): key, codes and sessions gone; audited (MFA-06). */
+@Injectable()
+export class ResetTwoFactor {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly engine: TotpEngine,
+    private readonly sessions: SessionTerminator,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(actor: TwoFactorActor, userId: string): Promise<void> {
+    if (actor.role !== 'ADMIN') throw new TwoFactorForbidden("Only an ADMIN can reset another user's 2FA");
+    if (userId === actor.id) throw new TwoFactorForbidden('Use DELETE /2fa/disable for your own account');
+    const credential = await this.repo.find(userId);
+    await this.repo.remove(userId);
+    if (credential) await this.engine.deleteKey(credential.keyName);
+    const revoked = await this.sessions.endAllSessions(userId, 'two_factor_reset');
+    await this.audit.record({
+      action: 'two_factor_reset',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: userId,
+      ip: actor.ip,
+      details: { sessions_revoked: revoked },
+    });
+  }
+}

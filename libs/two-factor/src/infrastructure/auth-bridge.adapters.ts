@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { SecondFactor, SessionRepository } from '@uyoop/auth';
+import { Clock } from '@uyoop/shared';
+import { CodeVerifier } from '../application/code-verifier';
+import { SessionTerminator } from '../application/ports/session-terminator.port';
+
+/** What login asks of two-factor: is this TOTP or backup code good for this user? */
+@Injectable()
+export class TwoFactorSecondFactor extends SecondFactor {
+  constructor(private readonly verifier: CodeVerifier) {
+    super();
+  }
+
+  verify(userId: string, code: string): Promise<boolean> {
+    return this.verifier.verifyAny(userId, code);
+  }
+}
+
+@Injectable()
+export class AuthSessionTerminator extends SessionTerminator {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  endAllSessions(userId: string, reason: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, reason, this.clock.now());
+  }
+}

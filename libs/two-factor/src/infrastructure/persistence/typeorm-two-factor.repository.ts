@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { newId, sql } from '@uyoop/shared';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  type StoredBackupCode,
+  type TotpCredential,
+  TwoFactorRepository,
+} from '../../application/ports/two-factor-repository.port';
+
+/**
+ * 2FA state in SQL. `users.totp_enabled` is written here, in the same transaction as the enrolment,
+ * so what login reads can never disagree with the credential.
+ */
+@Injectable()
+export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  async find(userId: string): Promise<TotpCredential | null> {
+    const rows = (await this.db.query(
+      `SELECT user_id, key_name, status FROM totp_credentials WHERE user_id = $1`,
+      [userId],
+    )) as {
+      user_id: string;
+      key_name: string;
+      status: 'pending' | 'active';
+    }[];
+    const row = rows[0];
+    return row ? { userId: row.user_id, keyName: row.key_name, status: row.status } : null;
+  }
+
+  async savePending(userId: string, keyName: string, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO totp_credentials (user_id, key_name, status, created_at) VALUES ($1, $2, 'pending', $3)
+       ON CONFLICT (user_id) DO UPDATE SET key_name = $2, created_at = $3, last_step = 0, last_code_hash = NULL, last_code_until = NULL
+       WHERE totp_credentials.status = 'pending'`,
+      [userId, keyName, now],
+    );
+  }
+
+  async activate(userId: string, hashes: string[], now: Date): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`UPDATE totp_credentials SET status = 'active', enabled_at = $2 WHERE user_id = $1`, [
+        userId,
+        now,
+      ]);
+      await m.query(`UPDATE users SET totp_enabled = true, updated_at = $2 WHERE id = $1`, [userId, now]);
+      await this.insertCodes(m, userId, hashes, now);
+    });
+  }
+
+  async remove(userId: string): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`DELETE FROM backup_codes WHERE user_id = $1`, [userId]);
+      await m.query(`DELETE FROM totp_credentials WHERE user_id = $1`, [userId]);
+      await m.query(`UPDATE users SET totp_enabled = false, updated_at = now() WHERE id = $1`, [userId]);
+    });
+  }
+
+  async acceptCode(
+    userId: string,
+    step: number,
+    codeHash: string,
+    validUntil: Date,
+    now: Date,
+  ): Promise<boolean> {
+    const { affected: count } = await sql(
+      this.db,
+      `UPDATE totp_credentials SET last_step = $2, last_code_hash = $3, last_code_until = $4
+        WHERE user_id = $1 AND last_step < $2
+          AND NOT (last_code_hash IS NOT DISTINCT FROM $3 AND last_code_until > $5)`,
+      [userId, step, codeHash, validUntil, now],
+    );
+    return count === 1;
+  }
+
+  async unusedBackupCodes(userId: string): Promise<StoredBackupCode[]> {
+    const rows = (await this.db.query(
+      `SELECT id, code_hash FROM backup_codes WHERE user_id = $1 AND used_at IS NULL`,
+      [userId],
+    )) as {
+      id: string;
+      code_hash: string;
+    }[];
+    return rows.map((r) => ({ id: r.id, hash: r.code_hash }));
+  }
+
+  async useBackupCode(id: string, now: Date): Promise<boolean> {
+    return (
+      (
+        await sql(this.db, `UPDATE backup_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL`, [
+          id,
+          now,
+        ])
+      ).affected === 1
+    );
+  }
+
+  async replaceBackupCodes(userId: string, hashes: string[], now: Date): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await m.query(`DELETE FROM backup_codes WHERE user_id = $1`, [userId]);
+      await this.insertCodes(m, userId, hashes, now);
+    });
+  }
+
+  private async insertCodes(m: EntityManager, userId: string, hashes: string[], now: Date): Promise<void> {
+    for (const hash of hashes) {
+      await m.query(`INSERT INTO backup_codes (id, user_id, code_hash, created_at) VALUES ($1, $2, $3, $4)`, [
+        newId(),
+        userId,
+        hash,
+        now,
+      ]);
+    }
+  }
+}

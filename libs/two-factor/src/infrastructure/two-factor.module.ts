@@ -1,0 +1,51 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { SecondFactor } from '@uyoop/auth';
+import { CodeVerifier } from '../application/code-verifier';
+import { DisableTwoFactor } from '../application/disable-two-factor.use-case';
+import { EnableTwoFactor } from '../application/enable-two-factor.use-case';
+import { CodeHasher } from '../application/ports/code-hasher.port';
+import { SessionTerminator } from '../application/ports/session-terminator.port';
+import { TotpEngine } from '../application/ports/totp-engine.port';
+import { TwoFactorRepository } from '../application/ports/two-factor-repository.port';
+import { RegenerateBackupCodes } from '../application/regenerate-backup-codes.use-case';
+import { ResetTwoFactor } from '../application/reset-two-factor.use-case';
+import { SetupTwoFactor } from '../application/setup-two-factor.use-case';
+import { TwoFactorStatus } from '../application/two-factor-status.use-case';
+import { Argon2CodeHasher } from './argon2-code-hasher.adapter';
+import { AuthSessionTerminator, TwoFactorSecondFactor } from './auth-bridge.adapters';
+import { TwoFactorController } from './http/two-factor.controller';
+import { LocalTotpEngine, TotpSealingKey } from './local/local-totp-engine.adapter';
+import { TypeOrmTwoFactorRepository } from './persistence/typeorm-two-factor.repository';
+
+export interface TwoFactorModuleOptions {
+  /** Key for sealing seeds of the local engine. */
+  sealingKey: Buffer;
+}
+
+/** TOTP two-factor authentication; provides the `SecondFactor` that login uses. */
+@Global()
+@Module({})
+export class TwoFactorModule {
+  static register(options: TwoFactorModuleOptions): DynamicModule {
+    return {
+      module: TwoFactorModule,
+      controllers: [TwoFactorController],
+      providers: [
+        { provide: TotpSealingKey, useValue: new TotpSealingKey(options.sealingKey) },
+        { provide: TotpEngine, useClass: LocalTotpEngine },
+        { provide: TwoFactorRepository, useClass: TypeOrmTwoFactorRepository },
+        { provide: CodeHasher, useClass: Argon2CodeHasher },
+        { provide: SessionTerminator, useClass: AuthSessionTerminator },
+        { provide: SecondFactor, useClass: TwoFactorSecondFactor },
+        CodeVerifier,
+        SetupTwoFactor,
+        EnableTwoFactor,
+        DisableTwoFactor,
+        TwoFactorStatus,
+        RegenerateBackupCodes,
+        ResetTwoFactor,
+      ],
+      exports: [SecondFactor],
+    };
+  }
+}

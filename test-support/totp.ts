@@ -1,0 +1,89 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * An authenticator app, written from RFC 6238 / RFC 4226 with node:crypto alone — independent of the
+ * otplib the server's local engine uses — so tests check interoperability, not self-consistency.
+ */
+export function parseOtpauthUrl(url: string): {
+  label: string;
+  secret: string;
+  issuer: string;
+  algorithm: string;
+  digits: number;
+  period: number;
+} {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'otpauth:' || parsed.host !== 'totp') throw new Error(`not a TOTP URL: ${url}`);
+  const q = parsed.searchParams;
+  return {
+    label: decodeURIComponent(parsed.pathname.slice(1)),
+    secret: q.get('secret') ?? '',
+    issuer: q.get('issuer') ?? '',
+    algorithm: q.get('algorithm') ?? 'SHA1',
+    digits: Number(q.get('digits') ?? 6),
+    period: Number(q.get('period') ?? 30),
+  };
+}
+
+export function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const char of text.replace(/=+$/, '').toUpperCase()) {
+    const index = alphabet.indexOf(char);
+    if (index < 0) throw new Error(`bad base32 character ${char}`);
+    value = (value << 5) | index;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+export function totpAtStep(secretBase32: string, step: number, digits = 6): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const binary = (mac.readUInt32BE(offset) & 0x7fffffff) % 10 ** digits;
+  return String(binary).padStart(digits, '0');
+}
+
+export function currentStep(period = 30): number {
+  return Math.floor(Date.now() / 1000 / period);
+}
+
+/** Hands out codes for strictly increasing steps inside the server's T−1..T+1 window. */
+export class Authenticator {
+  private lastStep = 0;
+
+  constructor(readonly secret: string) {}
+
+  static fromUrl(url: string): Authenticator {
+    return new Authenticator(parseOtpauthUrl(url).secret);
+  }
+
+  /** A code the server has not seen yet: the next step after the last one handed out. */
+  next(): string {
+    const now = currentStep();
+    const step = Math.max(this.lastStep + 1, now - 1);
+    if (step > now + 1) throw new Error('no fresh step left in the window; wait for the next period');
+    this.lastStep = step;
+    return totpAtStep(this.secret, step);
+  }
+
+  at(offset: number): string {
+    return totpAtStep(this.secret, currentStep() + offset);
+  }
+
+  get last(): string {
+    return totpAtStep(this.secret, this.lastStep);
+  }
+
+  get lastStepUsed(): number {
+    return this.lastStep;
+  }
+}
