@@ -14,7 +14,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
-import { extraSecurityHeaders, securityHeaders } from './http/security-headers';
+import { corsFor, extraSecurityHeaders, securityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
 import { loggerParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
@@ -62,7 +62,11 @@ export class AppModule implements NestModule {
     };
   }
 
+  constructor(private readonly env: Env) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(securityHeaders, extraSecurityHeaders, JsonBodyMiddleware).forRoutes('*');
+    consumer
+      .apply(securityHeaders, extraSecurityHeaders, corsFor(this.env.CORS_ORIGINS), JsonBodyMiddleware)
+      .forRoutes('*');
   }
 }

@@ -10,6 +10,7 @@ export {
   Roles,
   LegacyAllowed,
   AuthRateLimit,
+  AllowedBeforeEnrolment,
   CurrentUser,
   CurrentActor,
   PUBLIC_KEY,

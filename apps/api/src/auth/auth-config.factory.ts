@@ -28,5 +28,6 @@ export function authConfigFrom(env: Env): AuthConfig {
       proxySecret: env.AUTH_LEGACY_PROXY_SECRET,
       sunset: new Date(`${env.AUTH_LEGACY_SUNSET}T00:00:00Z`),
     },
+    env.MFA_REQUIRED,
   );
 }

@@ -244,6 +244,11 @@ export class Env {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2027-06-30' })
   AUTH_LEGACY_SUNSET = '2027-06-30';
 
+  /** Every user must enrol TOTP: until they do, only enrolment routes answer (MFA-05). */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  MFA_REQUIRED = false;
+
   /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
   @Transform(emptyToUndefined)
   @IsOptional()

@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { type ErrorKind, isDomainError } from '@uyoop/shared';
+import { AuditLog, type ErrorKind, isDomainError } from '@uyoop/shared';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { errorBody, type ErrorBody } from './error-body';
@@ -52,12 +52,23 @@ const UNAVAILABLE_CODES = new Set([
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly audit: AuditLog) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
     const requestId = typeof req.id === 'string' ? req.id : undefined;
     const body = this.toBody(exception, requestId);
+    // Nest's "Cannot GET <url>" would echo the query string, credentials included (AUTH-08).
+    if (
+      body.statusCode === HttpStatus.NOT_FOUND &&
+      typeof body.message === 'string' &&
+      body.message.startsWith('Cannot ')
+    ) {
+      body.message = `Cannot ${req.method} ${req.path}`;
+    }
+    if (isDomainError(exception) && exception.kind === 'forbidden') this.auditDenial(req, exception.code);
     if (res.headersSent) {
       res.end();
       return;
@@ -69,6 +80,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
         : undefined;
     for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
     res.status(body.statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  }
+
+  /** A refusal decided by a use case (object level: another user's account…) is audited (AC-06). */
+  private auditDenial(req: Request, code: string): void {
+    const user = req.user as { id: string; role: string } | undefined;
+    this.audit
+      .record({
+        action: 'access_denied',
+        actorId: user?.id ?? null,
+        ip: req.ip ?? null,
+        targetId: typeof req.params?.id === 'string' ? req.params.id.slice(0, 64) : null,
+        details: {
+          route: `${req.method} ${(req.route as { path?: string } | undefined)?.path ?? req.path}`,
+          role: user?.role ?? null,
+          code,
+        },
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Could not audit an access denial'));
   }
 
   private toBody(exception: unknown, requestId: string | undefined): ErrorBody {

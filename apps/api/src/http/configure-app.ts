@@ -12,18 +12,6 @@ export function configureApp(app: NestExpressApplication, env: Env): void {
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy(env.TRUSTED_PROXIES));
   app.set('query parser', 'simple');
-  // CORS only for the configured origins; any other Origin gets no Access-Control-* header (HDR-04).
-  if (env.CORS_ORIGINS.length > 0) {
-    const allowed = new Set(env.CORS_ORIGINS);
-    app.enableCors({
-      origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)),
-      credentials: false,
-      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Deprecation', 'Sunset'],
-      maxAge: 600,
-    });
-  }
   app.get(OpenApiDocument).generate(app);
 }
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import cors from 'cors';
 import helmet from 'helmet';
 
 /**
@@ -40,5 +41,25 @@ const PERMISSIONS_POLICY = [
 export function extraSecurityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
   res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
   next();
+}
+
+/**
+ * CORS for the configured origins only (HDR-04), as middleware after the headers above so that a
+ * preflight answer carries them too. Any other Origin gets no Access-Control-* header.
+ */
+export function corsFor(
+  origins: readonly string[],
+): (req: Request, res: Response, next: NextFunction) => void {
+  if (origins.length === 0) return (_req, _res, next) => next();
+  const allowed = new Set(origins);
+  return cors({
+    origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)),
+    credentials: false,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Deprecation', 'Sunset'],
+    maxAge: 600,
+  });
 }

@@ -27,6 +27,8 @@ export class AuthConfig {
     readonly accessTtlSeconds: number,
     readonly rateLimits: RateLimitConfig,
     readonly legacy: LegacyHeaderConfig,
+    /** MFA_REQUIRED: users without 2FA can only enrol (MFA-05). */
+    readonly mfaRequired = false,
   ) {}
 }
 

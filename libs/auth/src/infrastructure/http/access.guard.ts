@@ -1,9 +1,16 @@
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { LegacyHeaderAuthenticator } from './legacy-header.authenticator';
-import { type AuthenticatedRequest, PUBLIC_KEY } from './auth.decorators';
+import { AuthConfig } from '../auth.config';
+import { type AuthenticatedRequest, ENROLMENT_KEY, PUBLIC_KEY } from './auth.decorators';
 
 const JwtGuard = AuthGuard('jwt');
 
@@ -19,6 +26,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly legacy: LegacyHeaderAuthenticator,
+    private readonly config: AuthConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +48,17 @@ export class AccessGuard implements CanActivate {
     }
     req.authVia = 'bearer';
     if (req.headers['x-user-id'] !== undefined) await this.legacy.checkMismatch(req);
+    this.requireEnrolment(context, req);
     return true;
+  }
+
+  /** With MFA_REQUIRED, a user without 2FA reaches only enrolment routes (MFA-05). */
+  private requireEnrolment(context: ExecutionContext, req: AuthenticatedRequest): void {
+    if (!this.config.mfaRequired || req.user?.totpEnabled) return;
+    if (this.reflector.get<boolean>(ENROLMENT_KEY, context.getHandler())) return;
+    throw new ForbiddenException({
+      message: 'Two-factor enrolment required: set it up with POST /2fa/setup',
+      code: 'mfa_enrolment_required',
+    });
   }
 }

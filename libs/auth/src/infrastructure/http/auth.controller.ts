@@ -13,6 +13,7 @@ import { RefreshSession } from '../../application/refresh-session.use-case';
 import { VerifySecondFactor } from '../../application/verify-second-factor.use-case';
 import type { User } from '../../domain/user';
 import {
+  AllowedBeforeEnrolment,
   Authenticated,
   AuthRateLimit,
   ClientIp,
@@ -101,6 +102,7 @@ export class AuthController {
 
   @Get('users/me')
   @Authenticated()
+  @AllowedBeforeEnrolment()
   @LegacyAllowed()
   @ApiBearerAuth('bearer')
   @ApiOkResponse({ type: UserResponse })

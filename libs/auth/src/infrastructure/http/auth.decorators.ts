@@ -7,6 +7,7 @@ export const ROLES_KEY = 'uyoop:roles';
 export const AUTHENTICATED_KEY = 'uyoop:authenticated';
 export const AUTH_RATE_LIMIT_KEY = 'uyoop:auth-rate-limit';
 export const LEGACY_ALLOWED_KEY = 'uyoop:legacy-allowed';
+export const ENROLMENT_KEY = 'uyoop:enrolment';
 
 /** Open to anyone: no credentials needed. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
@@ -20,6 +21,9 @@ export const AuthRateLimit = (kind: AuthRateLimitKind): MethodDecorator =>
   SetMetadata(AUTH_RATE_LIMIT_KEY, kind);
 /** The legacy X-User-Id header may authenticate this route (never auth, 2FA, user-admin or git routes). */
 export const LegacyAllowed = (): MethodDecorator => SetMetadata(LEGACY_ALLOWED_KEY, true);
+
+/** Reachable by a user who has not enrolled 2FA yet while 2FA is mandatory (MFA-05). */
+export const AllowedBeforeEnrolment = (): MethodDecorator => SetMetadata(ENROLMENT_KEY, true);
 
 export interface AuthenticatedRequest {
   user?: User;

@@ -66,14 +66,14 @@ export class VerifySecondFactorRequest {
 export class RefreshRequest {
   @ApiProperty()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(8192)
   refresh_token!: string;
 }
 
 export class LogoutRequest {
   @ApiProperty()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(8192)
   refresh_token!: string;
 }
 

@@ -75,6 +75,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
 /** `Authorization: Bearer <token>` exactly: one scheme (any case), one token, bounded length (JWT-07). */
 export function bearerToken(req: Request): string | null {
+  // Node keeps only the first of repeated Authorization headers; a request with two is refused outright.
+  if (req.rawHeaders.filter((h, i) => i % 2 === 0 && h.toLowerCase() === 'authorization').length > 1)
+    return null;
   const header = req.headers.authorization;
   if (typeof header !== 'string' || header.length > MAX_TOKEN_LENGTH + 7) return null;
   const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(header);

@@ -14,7 +14,14 @@ import {
   Req,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Authenticated, AuthRateLimit, CurrentUser, Roles, type User } from '@uyoop/auth';
+import {
+  AllowedBeforeEnrolment,
+  Authenticated,
+  AuthRateLimit,
+  CurrentUser,
+  Roles,
+  type User,
+} from '@uyoop/auth';
 import type { Request } from 'express';
 import { DisableTwoFactor } from '../../application/disable-two-factor.use-case';
 import { EnableTwoFactor } from '../../application/enable-two-factor.use-case';
@@ -74,6 +81,7 @@ export class TwoFactorController {
   ) {}
 
   @Post('2fa/setup')
+  @AllowedBeforeEnrolment()
   @Authenticated()
   @AuthRateLimit('second-factor')
   @HttpCode(HttpStatus.OK)
@@ -89,6 +97,7 @@ export class TwoFactorController {
   }
 
   @Post('2fa/enable')
+  @AllowedBeforeEnrolment()
   @Authenticated()
   @AuthRateLimit('second-factor')
   @HttpCode(HttpStatus.OK)
@@ -117,6 +126,7 @@ export class TwoFactorController {
   }
 
   @Get('2fa/status')
+  @AllowedBeforeEnrolment()
   @Authenticated()
   @ApiOkResponse({ type: StatusResponse })
   async mine(@CurrentUser() user: User, @Req() req: Request): Promise<StatusResponse> {
