@@ -336,6 +336,34 @@ describe('two-factor authentication, local engine (e2e)', () => {
     expect(locked.body.message).toBe('Incorrect username or password');
   });
 
+  it('MFA-02: setup, disable and backup-code renewal need a login from the last 10 minutes', async () => {
+    const { tokens, app, user } = await enrolled('eli');
+    const ds = t.app.get(DataSource);
+    await ds.query(`UPDATE sessions SET created_at = now() - interval '11 minutes' WHERE user_id = $1`, [
+      user.id,
+    ]);
+    for (const call of [
+      () =>
+        http()
+          .post('/2fa/backup-codes')
+          .set('Authorization', bearer(tokens))
+          .send({ code: app.at(0) }),
+      () =>
+        http()
+          .delete('/2fa/disable')
+          .set('Authorization', bearer(tokens))
+          .send({ code: app.at(0) }),
+    ]) {
+      const res = await call();
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({
+        message: 'Recent authentication required: log in again, then retry',
+        code: 'reauth_required',
+      });
+    }
+    expect((await http().get('/2fa/status').set('Authorization', bearer(tokens))).body.enabled).toBe(true);
+  });
+
   it('the otpauth URL cannot be bent by a username (TOTP-10)', () => {
     const parsed = parseOtpauthUrl(
       'otpauth://totp/uyoop-cal:alice?algorithm=SHA1&digits=6&issuer=uyoop-cal&period=30&secret=ABC',

@@ -11,6 +11,7 @@ export {
   LegacyAllowed,
   AuthRateLimit,
   AllowedBeforeEnrolment,
+  RecentAuthentication,
   CurrentUser,
   CurrentActor,
   PUBLIC_KEY,

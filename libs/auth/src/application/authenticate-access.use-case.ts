@@ -17,13 +17,13 @@ export class AuthenticateAccess {
     private readonly clock: Clock,
   ) {}
 
-  async execute(userId: string, sessionId: string): Promise<User | null> {
+  async execute(userId: string, sessionId: string): Promise<{ user: User; authenticatedAt: Date } | null> {
     const [session, user] = await Promise.all([
       this.sessions.findById(sessionId),
       this.users.findById(userId),
     ]);
     if (!session || !user || session.userId !== user.id) return null;
     if (session.revokedAt || session.expiresAt <= this.clock.now() || !user.isActive) return null;
-    return user;
+    return { user, authenticatedAt: session.createdAt };
   }
 }

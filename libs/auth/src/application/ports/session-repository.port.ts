@@ -11,6 +11,8 @@ export interface NewSession {
 export interface SessionState {
   id: string;
   userId: string;
+  /** When the user authenticated (password, and second factor when enabled). */
+  createdAt: Date;
   expiresAt: Date;
   lastUsedAt: Date;
   revokedAt: Date | null;

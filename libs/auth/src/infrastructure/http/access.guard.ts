@@ -10,7 +10,13 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { LegacyHeaderAuthenticator } from './legacy-header.authenticator';
 import { AuthConfig } from '../auth.config';
-import { type AuthenticatedRequest, ENROLMENT_KEY, PUBLIC_KEY } from './auth.decorators';
+import {
+  type AuthenticatedRequest,
+  ENROLMENT_KEY,
+  PUBLIC_KEY,
+  RECENT_AUTH_KEY,
+  RECENT_AUTH_WINDOW_MS,
+} from './auth.decorators';
 
 const JwtGuard = AuthGuard('jwt');
 
@@ -49,7 +55,18 @@ export class AccessGuard implements CanActivate {
     req.authVia = 'bearer';
     if (req.headers['x-user-id'] !== undefined) await this.legacy.checkMismatch(req);
     this.requireEnrolment(context, req);
+    this.requireRecentAuthentication(context, req);
     return true;
+  }
+
+  private requireRecentAuthentication(context: ExecutionContext, req: AuthenticatedRequest): void {
+    if (!this.reflector.get<boolean>(RECENT_AUTH_KEY, context.getHandler())) return;
+    const at = req.authenticatedAt?.getTime() ?? 0;
+    if (Date.now() - at <= RECENT_AUTH_WINDOW_MS) return;
+    throw new UnauthorizedException({
+      message: 'Recent authentication required: log in again, then retry',
+      code: 'reauth_required',
+    });
   }
 
   /** With MFA_REQUIRED, a user without 2FA reaches only enrolment routes (MFA-05). */

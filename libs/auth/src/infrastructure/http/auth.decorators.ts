@@ -8,6 +8,9 @@ export const AUTHENTICATED_KEY = 'uyoop:authenticated';
 export const AUTH_RATE_LIMIT_KEY = 'uyoop:auth-rate-limit';
 export const LEGACY_ALLOWED_KEY = 'uyoop:legacy-allowed';
 export const ENROLMENT_KEY = 'uyoop:enrolment';
+export const RECENT_AUTH_KEY = 'uyoop:recent-auth';
+/** How recent a login must be for sensitive changes (MFA-02). */
+export const RECENT_AUTH_WINDOW_MS = 10 * 60_000;
 
 /** Open to anyone: no credentials needed. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
@@ -25,8 +28,12 @@ export const LegacyAllowed = (): MethodDecorator => SetMetadata(LEGACY_ALLOWED_K
 /** Reachable by a user who has not enrolled 2FA yet while 2FA is mandatory (MFA-05). */
 export const AllowedBeforeEnrolment = (): MethodDecorator => SetMetadata(ENROLMENT_KEY, true);
 
+/** Sensitive change: the caller must have logged in within the last 10 minutes (MFA-02). */
+export const RecentAuthentication = (): MethodDecorator => SetMetadata(RECENT_AUTH_KEY, true);
+
 export interface AuthenticatedRequest {
   user?: User;
+  authenticatedAt?: Date;
   authVia?: 'bearer' | 'legacy';
   ip?: string;
 }

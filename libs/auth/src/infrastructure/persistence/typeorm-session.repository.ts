@@ -13,6 +13,7 @@ import {
 interface SessionRow {
   id: string;
   user_id: string;
+  created_at: Date;
   expires_at: Date;
   last_used_at: Date;
   revoked_at: Date | null;
@@ -21,6 +22,7 @@ interface SessionRow {
 const toState = (r: SessionRow): SessionState => ({
   id: r.id,
   userId: r.user_id,
+  createdAt: r.created_at,
   expiresAt: r.expires_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
@@ -66,7 +68,7 @@ export class TypeOrmSessionRepository extends SessionRepository {
           : { kind: 'unknown' };
       }
       const [row] = (await m.query(
-        `SELECT id, user_id, expires_at, last_used_at, revoked_at FROM sessions WHERE id = $1 FOR UPDATE`,
+        `SELECT id, user_id, created_at, expires_at, last_used_at, revoked_at FROM sessions WHERE id = $1 FOR UPDATE`,
         [sessionId],
       )) as SessionRow[];
       await m.query(`INSERT INTO refresh_tokens (token_hash, session_id, issued_at) VALUES ($1, $2, $3)`, [
@@ -81,7 +83,7 @@ export class TypeOrmSessionRepository extends SessionRepository {
 
   async findSessionOfToken(hash: string): Promise<SessionState | null> {
     const rows = (await this.db.query(
-      `SELECT s.id, s.user_id, s.expires_at, s.last_used_at, s.revoked_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1`,
+      `SELECT s.id, s.user_id, s.created_at, s.expires_at, s.last_used_at, s.revoked_at FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1`,
       [hash],
     )) as SessionRow[];
     return rows[0] ? toState(rows[0]) : null;
@@ -89,7 +91,7 @@ export class TypeOrmSessionRepository extends SessionRepository {
 
   async findById(id: string): Promise<SessionState | null> {
     const rows = (await this.db.query(
-      `SELECT id, user_id, expires_at, last_used_at, revoked_at FROM sessions WHERE id = $1`,
+      `SELECT id, user_id, created_at, expires_at, last_used_at, revoked_at FROM sessions WHERE id = $1`,
       [id],
     )) as SessionRow[];
     return rows[0] ? toState(rows[0]) : null;

@@ -6,6 +6,7 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Strategy } from 'passport-jwt';
 import { AuthenticateAccess } from '../../application/authenticate-access.use-case';
 import type { User } from '../../domain/user';
+import type { AuthenticatedRequest } from '../http/auth.decorators';
 import { AuthConfig, JWT_AUDIENCE, JWT_CLOCK_TOLERANCE_SECONDS, JWT_ISSUER } from '../auth.config';
 
 const MAX_TOKEN_LENGTH = 8 * 1024;
@@ -56,11 +57,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
         maxAge: `${config.accessTtlSeconds + JWT_CLOCK_TOLERANCE_SECONDS}s`,
       },
-      passReqToCallback: false,
+      passReqToCallback: true,
     });
   }
 
-  async validate(claims: AccessClaims): Promise<User | false> {
+  async validate(req: Request & AuthenticatedRequest, claims: AccessClaims): Promise<User | false> {
     if (
       claims.type !== 'access' ||
       !isUuid(claims.sub) ||
@@ -69,7 +70,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     )
       return false;
     if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') return false;
-    return (await this.authenticateAccess.execute(claims.sub, claims.sid)) ?? false;
+    const access = await this.authenticateAccess.execute(claims.sub, claims.sid);
+    if (!access) return false;
+    req.authenticatedAt = access.authenticatedAt;
+    return access.user;
   }
 }
 

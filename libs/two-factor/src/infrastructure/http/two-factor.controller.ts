@@ -19,6 +19,7 @@ import {
   Authenticated,
   AuthRateLimit,
   CurrentUser,
+  RecentAuthentication,
   Roles,
   type User,
 } from '@uyoop/auth';
@@ -81,6 +82,7 @@ export class TwoFactorController {
   ) {}
 
   @Post('2fa/setup')
+  @RecentAuthentication()
   @AllowedBeforeEnrolment()
   @Authenticated()
   @AuthRateLimit('second-factor')
@@ -112,6 +114,7 @@ export class TwoFactorController {
   }
 
   @Delete('2fa/disable')
+  @RecentAuthentication()
   @Authenticated()
   @AuthRateLimit('second-factor')
   @ApiOkResponse({ type: DisableResponse })
@@ -147,6 +150,7 @@ export class TwoFactorController {
   }
 
   @Post('2fa/backup-codes')
+  @RecentAuthentication()
   @Authenticated()
   @AuthRateLimit('second-factor')
   @HttpCode(HttpStatus.OK)
@@ -161,6 +165,7 @@ export class TwoFactorController {
   }
 
   @Delete('users/:user_id/2fa')
+  @RecentAuthentication()
   @Roles('ADMIN')
   @HttpCode(HttpStatus.NO_CONTENT)
   async resetFor(
