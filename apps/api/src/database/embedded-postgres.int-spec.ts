@@ -5,6 +5,9 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from './data-source-options';
 import { EmbeddedDatabaseBusy, EmbeddedPostgres } from './embedded-postgres';
 
+// PGlite builds its data directory in WebAssembly: several seconds per start on a busy 2-core machine.
+jest.setTimeout(120_000);
+
 describe('EmbeddedPostgres (PGlite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'uyoop-embedded-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

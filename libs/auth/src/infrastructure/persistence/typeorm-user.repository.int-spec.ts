@@ -38,7 +38,7 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
     dataSource = moduleRef.get(DataSource);
   });
 
-  afterEach(() => dataSource.query('TRUNCATE users'));
+  afterEach(() => dataSource.query('TRUNCATE users CASCADE'));
 
   afterAll(async () => {
     await moduleRef.close();
