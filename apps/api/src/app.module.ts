@@ -2,6 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import { SecretsModule } from '@uyoop/secrets';
+import { CalendarModule } from '@uyoop/calendar';
 import { SharedModule } from '@uyoop/shared';
 import { TwoFactorModule } from '@uyoop/two-factor';
 import { LoggerModule } from 'nestjs-pino';
@@ -50,6 +51,7 @@ export class AppModule implements NestModule {
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
         }),
         TwoFactorModule.register({ sealingKey }),
+        CalendarModule,
         HealthModule,
       ],
       controllers: [OpenApiController, MetricsController],

@@ -24,6 +24,10 @@ export const AUDIT_ACTIONS = [
   'two_factor_reset',
   'backup_codes_regenerated',
   'backup_code_used',
+  'event_created',
+  'event_updated',
+  'event_deleted',
+  'event_approved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

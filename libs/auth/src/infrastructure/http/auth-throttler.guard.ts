@@ -1,5 +1,6 @@
 import { type ExecutionContext, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import {
+  normalizeIp,
   ThrottlerException,
   ThrottlerGuard,
   type ThrottlerLimitDetail,
@@ -34,7 +35,8 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
   private readonly log = new Logger('RateLimit');
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    return typeof req.ip === 'string' ? req.ip : 'unknown';
+    // IPv6 clients are counted per /64, as one host usually holds a whole /64.
+    return typeof req.ip === 'string' ? normalizeIp(req.ip, 64) : 'unknown';
   }
 
   protected override async handleRequest(props: ThrottlerRequest): Promise<boolean> {

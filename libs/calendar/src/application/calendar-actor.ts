@@ -1,0 +1,5 @@
+export interface CalendarActor {
+  id: string;
+  role: string;
+  ip: string | null;
+}

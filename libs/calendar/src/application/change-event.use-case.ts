@@ -1,0 +1,117 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock } from '@uyoop/shared';
+import type { CalendarEvent } from '../domain/calendar-event';
+import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
+import {
+  assertMayChange,
+  assertMayCreate,
+  assertSpan,
+  type EventType,
+  needsApproval,
+} from '../domain/event-rules';
+import type { CalendarActor } from './calendar-actor';
+import { EventRepository } from './ports/event-repository.port';
+
+export interface ChangeEventCommand {
+  title?: string;
+  start?: Date;
+  end?: Date;
+  type?: EventType;
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * Edits, deletions and approvals. A changed type is checked against the role again; moving an
+ * approved window (time or environment) sends it back to `pending` (VAL-06).
+ */
+@Injectable()
+export class ChangeEvent {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async update(
+    actor: CalendarActor,
+    id: string,
+    cmd: ChangeEventCommand,
+    validateExtra: (type: EventType, extra: unknown) => Record<string, unknown>,
+  ): Promise<CalendarEvent> {
+    const event = await this.get(id);
+    assertMayChange(actor.role, actor.id, event.createdBy);
+    if (cmd.type !== undefined && cmd.type !== event.type) {
+      assertMayCreate(actor.role, cmd.type);
+      if (cmd.extra === undefined) throw new InvalidEvent('changing type needs the extra of the new type');
+    }
+    const type = cmd.type ?? event.type;
+    const extra = cmd.extra !== undefined ? validateExtra(type, cmd.extra) : event.extra;
+    const start = cmd.start ?? event.start;
+    const end = cmd.end ?? event.end;
+    assertSpan(type, start, end);
+    const moved =
+      start.getTime() !== event.start.getTime() ||
+      end.getTime() !== event.end.getTime() ||
+      extra.environment !== event.extra.environment;
+    let status = needsApproval(type, extra) ? (event.status ?? 'pending') : null;
+    if (status === 'approved' && moved) status = 'pending';
+    const updated: CalendarEvent = {
+      ...event,
+      title: cmd.title ?? event.title,
+      start,
+      end,
+      type,
+      extra,
+      status,
+      updatedAt: this.clock.now(),
+    };
+    await this.events.update(updated);
+    await this.audit.record({
+      action: 'event_updated',
+      actorId: actor.id,
+      targetType: 'event',
+      targetId: id,
+      ip: actor.ip,
+      details: { status },
+    });
+    return updated;
+  }
+
+  async remove(actor: CalendarActor, id: string): Promise<void> {
+    const event = await this.get(id);
+    assertMayChange(actor.role, actor.id, event.createdBy);
+    await this.events.remove(id);
+    await this.audit.record({
+      action: 'event_deleted',
+      actorId: actor.id,
+      targetType: 'event',
+      targetId: id,
+      ip: actor.ip,
+      details: { type: event.type },
+    });
+  }
+
+  async approve(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
+    if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can approve deployment windows');
+    const event = await this.get(id);
+    if (event.status === null) throw new InvalidEvent('This event does not need approval');
+    if (event.createdBy === actor.id) throw new EventForbidden('Nobody approves their own deployment window');
+    const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
+    await this.events.update(approved);
+    await this.audit.record({
+      action: 'event_approved',
+      actorId: actor.id,
+      targetType: 'event',
+      targetId: id,
+      ip: actor.ip,
+      details: { comment: comment ?? null },
+    });
+    return approved;
+  }
+
+  async get(id: string): Promise<CalendarEvent> {
+    const event = await this.events.findById(id);
+    if (!event) throw new EventNotFound();
+    return event;
+  }
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { AuditLog, Clock, newId } from '@uyoop/shared';
+import type { CalendarEvent } from '../domain/calendar-event';
+import { assertMayCreate, assertSpan, type EventType, needsApproval } from '../domain/event-rules';
+import type { CalendarActor } from './calendar-actor';
+import { EventRepository } from './ports/event-repository.port';
+
+export interface ScheduleEventCommand {
+  title: string;
+  start: Date;
+  end: Date;
+  type: EventType;
+  extra: Record<string, unknown>;
+}
+
+/** Creates an event for the caller (`created_by` is always the caller) and reports window conflicts. */
+@Injectable()
+export class ScheduleEvent {
+  constructor(
+    private readonly events: EventRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(
+    actor: CalendarActor,
+    cmd: ScheduleEventCommand,
+  ): Promise<{ event: CalendarEvent; conflicts: string[] }> {
+    assertMayCreate(actor.role, cmd.type);
+    assertSpan(cmd.type, cmd.start, cmd.end);
+    const now = this.clock.now();
+    const event: CalendarEvent = {
+      id: newId(),
+      title: cmd.title,
+      start: cmd.start,
+      end: cmd.end,
+      type: cmd.type,
+      extra: cmd.extra,
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+      status: needsApproval(cmd.type, cmd.extra) ? 'pending' : null,
+    };
+    await this.events.add(event);
+    const conflicts =
+      cmd.type === 'deployment_window' && typeof cmd.extra.environment === 'string'
+        ? await this.events.findWindowConflicts(cmd.extra.environment, cmd.start, cmd.end, event.id)
+        : [];
+    await this.audit.record({
+      action: 'event_created',
+      actorId: actor.id,
+      targetType: 'event',
+      targetId: event.id,
+      ip: actor.ip,
+      details: { type: event.type },
+    });
+    return { event, conflicts };
+  }
+}

@@ -1,0 +1,52 @@
+import { EventForbidden, InvalidEvent } from './calendar.errors';
+
+export const EVENT_TYPES = ['meeting', 'deployment_window', 'git_action'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
+export const MEETING_SUBTYPES = ['daily', 'planning', 'review', 'retro', 'other'] as const;
+export const GIT_ACTIONS = ['clone', 'fetch', 'pull', 'checkout', 'ls-remote'] as const;
+
+/** Who may create what (product.md): ADMIN and PROJET everything, DEV git actions, OPS deployment windows. */
+const CREATABLE: Record<string, readonly EventType[]> = {
+  ADMIN: EVENT_TYPES,
+  PROJET: EVENT_TYPES,
+  DEV: ['git_action'],
+  OPS: ['deployment_window'],
+};
+
+/** The original's refusal messages, kept word for word for its clients. */
+export function assertMayCreate(role: string, type: EventType): void {
+  if (CREATABLE[role]?.includes(type)) return;
+  if (role === 'DEV') throw new EventForbidden('DEV role can only create git_action events');
+  if (role === 'OPS') throw new EventForbidden('OPS role can only create deployment_window events');
+  throw new EventForbidden(`${role} role cannot create ${type} events`);
+}
+
+/** Edit and delete: the creator or an ADMIN. */
+export function assertMayChange(role: string, callerId: string, createdBy: string): void {
+  if (role === 'ADMIN' || callerId === createdBy) return;
+  throw new EventForbidden('Only the creator of an event or an ADMIN can change it');
+}
+
+const HOUR = 3_600_000;
+/** Longest allowed span per type (VAL-02). */
+const MAX_SPAN_MS: Record<EventType, number> = {
+  meeting: 24 * HOUR,
+  deployment_window: 7 * 24 * HOUR,
+  git_action: HOUR,
+};
+
+export function assertSpan(type: EventType, start: Date, end: Date): void {
+  const span = end.getTime() - start.getTime();
+  if (span <= 0) throw new InvalidEvent('end must be after start');
+  if (span > MAX_SPAN_MS[type]) {
+    const limit = { meeting: '24 hours', deployment_window: '7 days', git_action: '1 hour' }[type];
+    throw new InvalidEvent(`a ${type} may last at most ${limit}`);
+  }
+}
+
+/** Production windows, and any window marked so, wait for an ADMIN's approval (VAL-06). */
+export function needsApproval(type: EventType, extra: Record<string, unknown>): boolean {
+  return type === 'deployment_window' && (extra.environment === 'prod' || extra.needs_approval === true);
+}

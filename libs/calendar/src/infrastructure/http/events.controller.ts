@@ -1,0 +1,122 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { type Actor, Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
+import { ChangeEvent } from '../../application/change-event.use-case';
+import { ListEvents } from '../../application/list-events.use-case';
+import { ScheduleEvent } from '../../application/schedule-event.use-case';
+import { InvalidEvent } from '../../domain/calendar.errors';
+import { validateExtra } from '../../domain/event-extra';
+import { parseRfc3339 } from '../../domain/rfc3339';
+import { EventResponse } from './event.response';
+import { ApproveRequest, CreateEventRequest, ListEventsQuery, UpdateEventRequest } from './events.requests';
+
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+
+function time(field: string, value: string): Date {
+  const parsed = parseRfc3339(value);
+  if (!parsed)
+    throw new InvalidEvent(
+      `${field} must be an RFC 3339 date-time with an offset between 1970 and 2100, e.g. 2026-03-02T09:00:00Z`,
+    );
+  return parsed;
+}
+
+@ApiTags('events')
+@ApiBearerAuth('bearer')
+@Controller('events')
+export class EventsController {
+  constructor(
+    private readonly schedule: ScheduleEvent,
+    private readonly list: ListEvents,
+    private readonly change: ChangeEvent,
+  ) {}
+
+  @Get()
+  @Authenticated()
+  @LegacyAllowed()
+  @ApiOkResponse({ type: [EventResponse] })
+  async inRange(@Query() q: ListEventsQuery): Promise<EventResponse[]> {
+    const events = await this.list.execute(time('from', q.from), time('to', q.to), q.type);
+    return events.map((e) => EventResponse.from(e));
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @LegacyAllowed()
+  @ApiOkResponse({ type: EventResponse })
+  async one(@Param('id', uuid) id: string): Promise<EventResponse> {
+    return EventResponse.from(await this.change.get(id));
+  }
+
+  @Post()
+  @Authenticated()
+  @LegacyAllowed()
+  @ApiCreatedResponse({ type: EventResponse })
+  async create(@Body() body: CreateEventRequest, @CurrentActor() actor: Actor): Promise<EventResponse> {
+    const { event, conflicts } = await this.schedule.execute(actor, {
+      title: body.title,
+      start: time('start', body.start),
+      end: time('end', body.end),
+      type: body.type,
+      extra: validateExtra(body.type, body.extra),
+    });
+    return EventResponse.from(event, event.type === 'deployment_window' ? conflicts : undefined);
+  }
+
+  @Patch(':id')
+  @Authenticated()
+  @LegacyAllowed()
+  @ApiOkResponse({ type: EventResponse })
+  async update(
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateEventRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<EventResponse> {
+    const event = await this.change.update(
+      actor,
+      id,
+      {
+        title: body.title,
+        start: body.start !== undefined ? time('start', body.start) : undefined,
+        end: body.end !== undefined ? time('end', body.end) : undefined,
+        type: body.type,
+        extra: body.extra,
+      },
+      validateExtra,
+    );
+    return EventResponse.from(event);
+  }
+
+  @Delete(':id')
+  @Authenticated()
+  @LegacyAllowed()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.change.remove(actor, id);
+  }
+
+  @Post(':id/approve')
+  @Roles('ADMIN')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: EventResponse })
+  async approve(
+    @Param('id', uuid) id: string,
+    @Body() body: ApproveRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<EventResponse> {
+    return EventResponse.from(await this.change.approve(actor, id, body.comment));
+  }
+}

@@ -1,0 +1,96 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { EVENT_TYPES, type EventType } from '../../domain/event-rules';
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const RFC3339_HINT = 'e.g. 2026-03-02T09:00:00Z';
+
+export class CreateEventRequest {
+  @ApiProperty({ maxLength: 200 })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(NO_CONTROL, { message: 'title must not contain control characters' })
+  title!: string;
+
+  @ApiProperty({ example: '2026-03-02T09:00:00Z', description: `RFC 3339 with an offset, ${RFC3339_HINT}` })
+  @IsString()
+  @MaxLength(40)
+  start!: string;
+
+  @ApiProperty({ example: '2026-03-02T10:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  end!: string;
+
+  @ApiProperty({ enum: EVENT_TYPES })
+  @IsIn(EVENT_TYPES)
+  type!: EventType;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Shape depends on type (see the contract)',
+  })
+  @IsOptional()
+  @IsObject()
+  extra?: Record<string, unknown>;
+}
+
+export class UpdateEventRequest {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  @Matches(NO_CONTROL, { message: 'title must not contain control characters' })
+  title?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-02T09:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  start?: string;
+
+  @ApiPropertyOptional({ example: '2026-03-02T10:00:00Z' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  end?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @IsOptional()
+  @IsIn(EVENT_TYPES)
+  type?: EventType;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  extra?: Record<string, unknown>;
+}
+
+export class ListEventsQuery {
+  @ApiProperty({ example: '2026-03-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  from!: string;
+
+  @ApiProperty({ example: '2026-04-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  to!: string;
+
+  @ApiPropertyOptional({ enum: EVENT_TYPES })
+  @IsOptional()
+  @IsIn(EVENT_TYPES)
+  type?: EventType;
+}
+
+export class ApproveRequest {
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  comment?: string;
+}

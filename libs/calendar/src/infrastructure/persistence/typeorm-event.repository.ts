@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { EventRepository } from '../../application/ports/event-repository.port';
+import type { CalendarEvent } from '../../domain/calendar-event';
+import type { EventType } from '../../domain/event-rules';
+
+interface EventRow {
+  id: string;
+  title: string;
+  starts_at: Date;
+  ends_at: Date;
+  type: EventType;
+  extra: Record<string, unknown>;
+  status: CalendarEvent['status'];
+  created_by: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at';
+
+const toEvent = (r: EventRow): CalendarEvent => ({
+  id: r.id,
+  title: r.title,
+  start: r.starts_at,
+  end: r.ends_at,
+  type: r.type,
+  extra: r.extra,
+  status: r.status,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+@Injectable()
+export class TypeOrmEventRepository extends EventRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  async add(e: CalendarEvent): Promise<void> {
+    await this.db.query(`INSERT INTO events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      e.id,
+      e.title,
+      e.start,
+      e.end,
+      e.type,
+      JSON.stringify(e.extra),
+      e.status,
+      e.createdBy,
+      e.createdAt,
+      e.updatedAt,
+    ]);
+  }
+
+  async update(e: CalendarEvent): Promise<void> {
+    await this.db.query(
+      `UPDATE events SET title = $2, starts_at = $3, ends_at = $4, type = $5, extra = $6, status = $7, updated_at = $8 WHERE id = $1`,
+      [e.id, e.title, e.start, e.end, e.type, JSON.stringify(e.extra), e.status, e.updatedAt],
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.db.query(`DELETE FROM events WHERE id = $1`, [id]);
+  }
+
+  async findById(id: string): Promise<CalendarEvent | null> {
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM events WHERE id = $1`, [id])) as EventRow[];
+    return rows[0] ? toEvent(rows[0]) : null;
+  }
+
+  async findOverlapping(
+    from: Date,
+    to: Date,
+    type: EventType | undefined,
+    limit: number,
+  ): Promise<CalendarEvent[]> {
+    const rows = (await this.db.query(
+      `SELECT ${COLUMNS} FROM events
+        WHERE during && tstzrange($1, $2, '[)') AND ($3::varchar IS NULL OR type = $3)
+        ORDER BY starts_at, id LIMIT $4`,
+      [from, to, type ?? null, limit],
+    )) as EventRow[];
+    return rows.map(toEvent);
+  }
+
+  async findWindowConflicts(
+    environment: string,
+    start: Date,
+    end: Date,
+    excludeId: string,
+  ): Promise<string[]> {
+    const rows = (await this.db.query(
+      `SELECT id FROM events
+        WHERE type = 'deployment_window' AND extra->>'environment' = $1
+          AND during && tstzrange($2, $3, '[)') AND id <> $4
+        ORDER BY starts_at`,
+      [environment, start, end, excludeId],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+}
