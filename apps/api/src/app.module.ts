@@ -7,6 +7,7 @@ import { SharedModule } from '@uyoop/shared';
 import { TwoFactorModule } from '@uyoop/two-factor';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AuditController } from './audit/audit.controller';
 import { authConfigFrom } from './auth/auth-config.factory';
 import { configuredOrLocalKey } from './auth/signing-keys';
 import { AppConfigModule } from './config/config.module';
@@ -54,7 +55,7 @@ export class AppModule implements NestModule {
         CalendarModule,
         HealthModule,
       ],
-      controllers: [OpenApiController, MetricsController],
+      controllers: [OpenApiController, MetricsController, AuditController],
       providers: [
         OpenApiDocument,
         BootstrapAdminOnStart,

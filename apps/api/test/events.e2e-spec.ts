@@ -280,6 +280,54 @@ describe('events (e2e)', () => {
       expect(moved.body.status).toBe('pending');
     });
 
+    it('GET /events/conflicts lists overlapping windows on one environment, pairwise', async () => {
+      const base = {
+        ...deployment,
+        start: '2026-06-01T20:00:00Z',
+        end: '2026-06-01T22:00:00Z',
+        extra: { environment: 'test' },
+      };
+      const first = await http().post('/events').set(as('ops')).send(base);
+      const second = await http()
+        .post('/events')
+        .set(as('ops'))
+        .send({ ...base, start: '2026-06-01T21:00:00Z', end: '2026-06-01T23:00:00Z' });
+      expect(second.body.conflicts).toEqual([first.body.id]);
+      const other = await http()
+        .post('/events')
+        .set(as('ops'))
+        .send({ ...base, extra: { environment: 'dev' } });
+      expect(other.body.conflicts).toEqual([]);
+      const res = await http()
+        .get('/events/conflicts?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z')
+        .set(as('dev'));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([{ a: expect.any(String), b: expect.any(String), environment: 'test' }]);
+      expect([res.body[0].a, res.body[0].b].sort()).toEqual([first.body.id, second.body.id].sort());
+    });
+
+    it('GET /audit: ADMIN only, filtered by action and actor, event changes included', async () => {
+      expect((await http().get('/audit').set(as('dev'))).status).toBe(403);
+      const res = await http().get(`/audit?action=event_created&actor=${ids.ops}`).set(as('admin'));
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBeGreaterThan(0);
+      for (const row of res.body) {
+        expect(row).toMatchObject({ action: 'event_created', actor_id: ids.ops, target_type: 'event' });
+        expect(Object.keys(row).sort()).toEqual([
+          'action',
+          'actor_id',
+          'at',
+          'details',
+          'id',
+          'ip',
+          'target_id',
+          'target_type',
+        ]);
+      }
+      expect((await http().get('/audit?action=drop_tables').set(as('admin'))).status).toBe(400);
+      expect((await http().get('/audit?from=yesterday').set(as('admin'))).status).toBe(400);
+    });
+
     it('a PATCH that changes type is checked against the role again', async () => {
       const own = await http().post('/events').set(as('dev')).send(gitAction);
       const res = await http()

@@ -13,9 +13,19 @@ export class ListEvents {
   constructor(private readonly events: EventRepository) {}
 
   execute(from: Date, to: Date, type?: EventType): Promise<CalendarEvent[]> {
-    if (to <= from) throw new InvalidEvent('to must be after from');
-    if (to.getTime() - from.getTime() > MAX_RANGE_MS)
-      throw new InvalidEvent('from and to may be at most 366 days apart');
+    checkRange(from, to);
     return this.events.findOverlapping(from, to, type, MAX_EVENTS_PER_QUERY);
   }
+
+  /** Overlapping deployment windows on the same environment, pairwise. */
+  conflicts(from: Date, to: Date): Promise<{ a: string; b: string; environment: string }[]> {
+    checkRange(from, to);
+    return this.events.findConflictPairs(from, to);
+  }
+}
+
+function checkRange(from: Date, to: Date): void {
+  if (to <= from) throw new InvalidEvent('to must be after from');
+  if (to.getTime() - from.getTime() > MAX_RANGE_MS)
+    throw new InvalidEvent('from and to may be at most 366 days apart');
 }

@@ -14,6 +14,8 @@ export abstract class EventRepository {
     limit: number,
   ): Promise<CalendarEvent[]>;
   /** Ids of other deployment windows on `environment` that overlap [start, end). */
+  /** Pairs of deployment windows on one environment that overlap, inside [from, to). */
+  abstract findConflictPairs(from: Date, to: Date): Promise<{ a: string; b: string; environment: string }[]>;
   abstract findWindowConflicts(
     environment: string,
     start: Date,

@@ -21,7 +21,13 @@ import { InvalidEvent } from '../../domain/calendar.errors';
 import { validateExtra } from '../../domain/event-extra';
 import { parseRfc3339 } from '../../domain/rfc3339';
 import { EventResponse } from './event.response';
-import { ApproveRequest, CreateEventRequest, ListEventsQuery, UpdateEventRequest } from './events.requests';
+import {
+  ApproveRequest,
+  ConflictsQuery,
+  CreateEventRequest,
+  ListEventsQuery,
+  UpdateEventRequest,
+} from './events.requests';
 
 const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
 
@@ -51,6 +57,15 @@ export class EventsController {
   async inRange(@Query() q: ListEventsQuery): Promise<EventResponse[]> {
     const events = await this.list.execute(time('from', q.from), time('to', q.to), q.type);
     return events.map((e) => EventResponse.from(e));
+  }
+
+  @Get('conflicts')
+  @Authenticated()
+  @ApiOkResponse({
+    description: 'Pairs of overlapping deployment windows on one environment: [{a, b, environment}]',
+  })
+  async conflicts(@Query() q: ConflictsQuery): Promise<{ a: string; b: string; environment: string }[]> {
+    return this.list.conflicts(time('from', q.from), time('to', q.to));
   }
 
   @Get(':id')

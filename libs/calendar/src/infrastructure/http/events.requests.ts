@@ -94,3 +94,15 @@ export class ApproveRequest {
   @MaxLength(1000)
   comment?: string;
 }
+
+export class ConflictsQuery {
+  @ApiProperty({ example: '2026-03-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  from!: string;
+
+  @ApiProperty({ example: '2026-04-01T00:00:00Z' })
+  @IsString()
+  @MaxLength(40)
+  to!: string;
+}

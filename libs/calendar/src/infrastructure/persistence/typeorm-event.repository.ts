@@ -85,6 +85,18 @@ export class TypeOrmEventRepository extends EventRepository {
     return rows.map(toEvent);
   }
 
+  async findConflictPairs(from: Date, to: Date): Promise<{ a: string; b: string; environment: string }[]> {
+    return (await this.db.query(
+      `SELECT x.id AS a, y.id AS b, x.extra->>'environment' AS environment
+         FROM events x JOIN events y
+           ON x.type = 'deployment_window' AND y.type = 'deployment_window'
+          AND x.extra->>'environment' = y.extra->>'environment' AND x.id < y.id AND x.during && y.during
+        WHERE x.during && tstzrange($1, $2, '[)') AND y.during && tstzrange($1, $2, '[)')
+        ORDER BY x.starts_at, y.starts_at LIMIT 1000`,
+      [from, to],
+    )) as { a: string; b: string; environment: string }[];
+  }
+
   async findWindowConflicts(
     environment: string,
     start: Date,
