@@ -328,6 +328,64 @@ describe('events (e2e)', () => {
       expect((await http().get('/audit?from=yesterday').set(as('admin'))).status).toBe(400);
     });
 
+    it('VAL-05: freezes: ADMIN defines them; windows and git actions inside are refused unless an ADMIN overrides (audited)', async () => {
+      const freeze = {
+        environment: 'prod',
+        start: '2026-12-20T00:00:00Z',
+        end: '2027-01-04T00:00:00Z',
+        reason: 'Year-end freeze',
+      };
+      expect((await http().post('/freezes').set(as('ops')).send(freeze)).status).toBe(403);
+      const created = await http().post('/freezes').set(as('admin')).send(freeze);
+      expect(created.status).toBe(201);
+      expect(
+        (await http().get('/freezes?environment=prod').set(as('dev'))).body.map((f: { id: string }) => f.id),
+      ).toContain(created.body.id);
+      const window = {
+        ...deployment,
+        start: '2026-12-24T20:00:00Z',
+        end: '2026-12-24T21:00:00Z',
+        extra: { environment: 'prod' },
+      };
+      const refused = await http().post('/events').set(as('ops')).send(window);
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toBe('prod is frozen until 2027-01-04T00:00:00.000Z: Year-end freeze');
+      expect(
+        (
+          await http()
+            .post('/events')
+            .set(as('ops'))
+            .send({ ...window, extra: { environment: 'staging' } })
+        ).status,
+      ).toBe(201);
+      const git = await http()
+        .post('/events')
+        .set(as('dev'))
+        .send({ ...gitAction, start: '2026-12-24T12:00:00Z', end: '2026-12-24T12:05:00Z' });
+      expect(git.status).toBe(409);
+      expect(
+        (
+          await http()
+            .post('/events')
+            .set(as('ops'))
+            .send({ ...window, override_reason: 'I say so' })
+        ).status,
+      ).toBe(409);
+      const forced = await http()
+        .post('/events')
+        .set(as('admin'))
+        .send({ ...window, override_reason: 'hotfix for outage #42' });
+      expect(forced.status).toBe(201);
+      const audit = await http().get('/audit?action=freeze_overridden').set(as('admin'));
+      expect(audit.body[0]).toMatchObject({
+        actor_id: ids.admin,
+        target_id: forced.body.id,
+        details: { reason: 'hotfix for outage #42' },
+      });
+      expect((await http().delete(`/freezes/${created.body.id}`).set(as('admin'))).status).toBe(204);
+      expect((await http().post('/events').set(as('ops')).send(window)).status).toBe(201);
+    });
+
     it('a PATCH that changes type is checked against the role again', async () => {
       const own = await http().post('/events').set(as('dev')).send(gitAction);
       const res = await http()

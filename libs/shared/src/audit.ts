@@ -28,6 +28,11 @@ export const AUDIT_ACTIONS = [
   'event_updated',
   'event_deleted',
   'event_approved',
+  'freeze_created',
+  'freeze_deleted',
+  'freeze_overridden',
+  'feed_token_issued',
+  'feed_token_revoked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -10,6 +10,7 @@ import {
   needsApproval,
 } from '../domain/event-rules';
 import type { CalendarActor } from './calendar-actor';
+import { FreezeGuard } from './freeze-guard';
 import { EventRepository } from './ports/event-repository.port';
 
 export interface ChangeEventCommand {
@@ -18,6 +19,7 @@ export interface ChangeEventCommand {
   end?: Date;
   type?: EventType;
   extra?: Record<string, unknown>;
+  overrideReason?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface ChangeEventCommand {
 export class ChangeEvent {
   constructor(
     private readonly events: EventRepository,
+    private readonly freezes: FreezeGuard,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -53,6 +56,8 @@ export class ChangeEvent {
       start.getTime() !== event.start.getTime() ||
       end.getTime() !== event.end.getTime() ||
       extra.environment !== event.extra.environment;
+    if (moved || type !== event.type)
+      await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
     let status = needsApproval(type, extra) ? (event.status ?? 'pending') : null;
     if (status === 'approved' && moved) status = 'pending';
     const updated: CalendarEvent = {
@@ -91,11 +96,17 @@ export class ChangeEvent {
     });
   }
 
-  async approve(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
+  async approve(
+    actor: CalendarActor,
+    id: string,
+    comment: string | undefined,
+    overrideReason?: string,
+  ): Promise<CalendarEvent> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can approve deployment windows');
     const event = await this.get(id);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
     if (event.createdBy === actor.id) throw new EventForbidden('Nobody approves their own deployment window');
+    await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
     const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
     await this.events.update(approved);
     await this.audit.record({

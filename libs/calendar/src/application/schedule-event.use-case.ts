@@ -3,6 +3,7 @@ import { AuditLog, Clock, newId } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { assertMayCreate, assertSpan, type EventType, needsApproval } from '../domain/event-rules';
 import type { CalendarActor } from './calendar-actor';
+import { FreezeGuard } from './freeze-guard';
 import { EventRepository } from './ports/event-repository.port';
 
 export interface ScheduleEventCommand {
@@ -11,6 +12,8 @@ export interface ScheduleEventCommand {
   end: Date;
   type: EventType;
   extra: Record<string, unknown>;
+  /** ADMIN only: create inside a freeze anyway, with this reason (audited). */
+  overrideReason?: string;
 }
 
 /** Creates an event for the caller (`created_by` is always the caller) and reports window conflicts. */
@@ -18,6 +21,7 @@ export interface ScheduleEventCommand {
 export class ScheduleEvent {
   constructor(
     private readonly events: EventRepository,
+    private readonly freezes: FreezeGuard,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -29,8 +33,10 @@ export class ScheduleEvent {
     assertMayCreate(actor.role, cmd.type);
     assertSpan(cmd.type, cmd.start, cmd.end);
     const now = this.clock.now();
+    const id = newId();
+    await this.freezes.check(actor, cmd.type, cmd.extra, cmd.start, cmd.end, cmd.overrideReason, id);
     const event: CalendarEvent = {
-      id: newId(),
+      id,
       title: cmd.title,
       start: cmd.start,
       end: cmd.end,

@@ -1,18 +1,26 @@
 import { Module } from '@nestjs/common';
 import { ChangeEvent } from '../application/change-event.use-case';
+import { FreezeGuard } from '../application/freeze-guard';
 import { ListEvents } from '../application/list-events.use-case';
+import { ManageFreezes } from '../application/manage-freezes.use-case';
 import { EventRepository } from '../application/ports/event-repository.port';
+import { FreezeRepository } from '../application/ports/freeze-repository.port';
 import { ScheduleEvent } from '../application/schedule-event.use-case';
 import { EventsController } from './http/events.controller';
+import { FreezesController } from './http/freezes.controller';
 import { TypeOrmEventRepository } from './persistence/typeorm-event.repository';
+import { TypeOrmFreezeRepository } from './persistence/typeorm-freeze.repository';
 
 @Module({
-  controllers: [EventsController],
+  controllers: [EventsController, FreezesController],
   providers: [
     ScheduleEvent,
     ListEvents,
     ChangeEvent,
+    ManageFreezes,
+    FreezeGuard,
     { provide: EventRepository, useClass: TypeOrmEventRepository },
+    { provide: FreezeRepository, useClass: TypeOrmFreezeRepository },
   ],
 })
 export class CalendarModule {}

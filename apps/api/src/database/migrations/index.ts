@@ -2,6 +2,7 @@ import { CreateUsers1764230400000 } from './1764230400000-create-users';
 import { CreateSessionsAndAudit1764230500000 } from './1764230500000-create-sessions-and-audit';
 import { CreateTwoFactor1764230600000 } from './1764230600000-create-two-factor';
 import { CreateEvents1764230700000 } from './1764230700000-create-events';
+import { CreateFreezesAndFeeds1764230800000 } from './1764230800000-create-freezes-and-feeds';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateSessionsAndAudit1764230500000,
   CreateTwoFactor1764230600000,
   CreateEvents1764230700000,
+  CreateFreezesAndFeeds1764230800000,
 ];

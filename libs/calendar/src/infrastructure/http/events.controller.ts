@@ -87,6 +87,7 @@ export class EventsController {
       end: time('end', body.end),
       type: body.type,
       extra: validateExtra(body.type, body.extra),
+      overrideReason: body.override_reason,
     });
     return EventResponse.from(event, event.type === 'deployment_window' ? conflicts : undefined);
   }
@@ -109,6 +110,7 @@ export class EventsController {
         end: body.end !== undefined ? time('end', body.end) : undefined,
         type: body.type,
         extra: body.extra,
+        overrideReason: body.override_reason,
       },
       validateExtra,
     );
@@ -132,6 +134,6 @@ export class EventsController {
     @Body() body: ApproveRequest,
     @CurrentActor() actor: Actor,
   ): Promise<EventResponse> {
-    return EventResponse.from(await this.change.approve(actor, id, body.comment));
+    return EventResponse.from(await this.change.approve(actor, id, body.comment, body.override_reason));
   }
 }

@@ -36,6 +36,15 @@ export class CreateEventRequest {
   @IsOptional()
   @IsObject()
   extra?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    maxLength: 500,
+    description: 'ADMIN only: act inside a freeze period anyway (audited)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  override_reason?: string;
 }
 
 export class UpdateEventRequest {
@@ -68,6 +77,15 @@ export class UpdateEventRequest {
   @IsOptional()
   @IsObject()
   extra?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    maxLength: 500,
+    description: 'ADMIN only: act inside a freeze period anyway (audited)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  override_reason?: string;
 }
 
 export class ListEventsQuery {
@@ -93,6 +111,15 @@ export class ApproveRequest {
   @IsString()
   @MaxLength(1000)
   comment?: string;
+  @ApiPropertyOptional({
+    maxLength: 500,
+    description: 'ADMIN only: act inside a freeze period anyway (audited)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  override_reason?: string;
 }
 
 export class ConflictsQuery {

@@ -1,0 +1,105 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type Actor, Authenticated, CurrentActor, Roles } from '@uyoop/auth';
+import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ManageFreezes } from '../../application/manage-freezes.use-case';
+import type { Freeze } from '../../application/ports/freeze-repository.port';
+import { ENVIRONMENTS } from '../../domain/event-rules';
+import { parseRfc3339 } from '../../domain/rfc3339';
+
+const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+
+class CreateFreezeRequest {
+  @ApiProperty({ enum: ENVIRONMENTS }) @IsIn(ENVIRONMENTS) environment!: string;
+  @ApiProperty({ example: '2026-12-20T00:00:00Z' }) @IsString() @MaxLength(40) start!: string;
+  @ApiProperty({ example: '2027-01-04T00:00:00Z' }) @IsString() @MaxLength(40) end!: string;
+  @ApiProperty({ maxLength: 500 }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+}
+
+class FreezesQuery {
+  @ApiPropertyOptional({ enum: ENVIRONMENTS }) @IsOptional() @IsIn(ENVIRONMENTS) environment?: string;
+}
+
+class FreezeResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ENVIRONMENTS }) environment!: string;
+  @ApiProperty() start!: string;
+  @ApiProperty() end!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'uuid' }) created_by!: string;
+  @ApiProperty() created_at!: string;
+
+  static from(f: Freeze): FreezeResponse {
+    return {
+      id: f.id,
+      environment: f.environment,
+      start: f.start.toISOString(),
+      end: f.end.toISOString(),
+      reason: f.reason,
+      created_by: f.createdBy,
+      created_at: f.createdAt.toISOString(),
+    };
+  }
+}
+
+function time(field: string, value: string): Date {
+  const parsed = parseRfc3339(value);
+  if (!parsed)
+    throw new BadRequestException(
+      `${field} must be an RFC 3339 date-time with an offset, e.g. 2026-03-02T09:00:00Z`,
+    );
+  return parsed;
+}
+
+@ApiTags('events')
+@ApiBearerAuth('bearer')
+@Controller('freezes')
+export class FreezesController {
+  constructor(private readonly freezes: ManageFreezes) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOkResponse({ type: [FreezeResponse] })
+  async list(@Query() q: FreezesQuery): Promise<FreezeResponse[]> {
+    return (await this.freezes.list(q.environment)).map((f) => FreezeResponse.from(f));
+  }
+
+  @Post()
+  @Roles('ADMIN')
+  @ApiCreatedResponse({ type: FreezeResponse })
+  async create(@Body() body: CreateFreezeRequest, @CurrentActor() actor: Actor): Promise<FreezeResponse> {
+    const freeze = await this.freezes.create(actor, {
+      environment: body.environment,
+      start: time('start', body.start),
+      end: time('end', body.end),
+      reason: body.reason,
+    });
+    return FreezeResponse.from(freeze);
+  }
+
+  @Delete(':id')
+  @Roles('ADMIN')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    await this.freezes.remove(actor, id);
+  }
+}
