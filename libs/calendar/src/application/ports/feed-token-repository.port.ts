@@ -1,0 +1,6 @@
+export abstract class FeedTokenRepository {
+  /** Sets the user's feed token (replacing, and so revoking, any earlier one). */
+  abstract set(userId: string, tokenHash: string, now: Date): Promise<void>;
+  abstract revoke(userId: string): Promise<boolean>;
+  abstract ownerOf(tokenHash: string): Promise<string | null>;
+}

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from '@uyoop/shared';
+import type { DataSource } from 'typeorm';
+import { FeedTokenRepository } from '../../application/ports/feed-token-repository.port';
+
+@Injectable()
+export class TypeOrmFeedTokenRepository extends FeedTokenRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  async set(userId: string, tokenHash: string, now: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO feed_tokens (user_id, token_hash, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (user_id) DO UPDATE SET token_hash = $2, created_at = $3`,
+      [userId, tokenHash, now],
+    );
+  }
+
+  async revoke(userId: string): Promise<boolean> {
+    return (await sql(this.db, `DELETE FROM feed_tokens WHERE user_id = $1`, [userId])).affected === 1;
+  }
+
+  async ownerOf(tokenHash: string): Promise<string | null> {
+    const rows = (await this.db.query(
+      `SELECT f.user_id FROM feed_tokens f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.is_active`,
+      [tokenHash],
+    )) as { user_id: string }[];
+    return rows[0]?.user_id ?? null;
+  }
+}
