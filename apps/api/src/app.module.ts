@@ -1,7 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
-import { SecretsModule } from '@uyoop/secrets';
+import { SecretsModule, VaultClient, vaultClientOptionsFrom } from '@uyoop/secrets';
 import { CalendarModule } from '@uyoop/calendar';
 import { SharedModule } from '@uyoop/shared';
 import { TwoFactorModule } from '@uyoop/two-factor';
@@ -31,27 +31,25 @@ export class AppModule implements NestModule {
   static register(env: Env = loadEnv(), opts: { logDestination?: DestinationStream } = {}): DynamicModule {
     const redis = env.REDIS_URL ? new RedisConnection(env.REDIS_URL) : undefined;
     const config = authConfigFrom(env);
-    const sealingKey = configuredOrLocalKey(
-      env,
-      env.TOTP_ENCRYPTION_KEY,
-      'TOTP_ENCRYPTION_KEY',
-      'totp-sealing.key',
-      32,
-    );
+    const vault = env.VAULT_ADDR ? new VaultClient(vaultClientOptionsFrom(env)) : undefined;
+    // Without Vault, TOTP seeds are sealed locally under a key that is not in the database.
+    const sealingKey = vault
+      ? undefined
+      : configuredOrLocalKey(env, env.TOTP_ENCRYPTION_KEY, 'TOTP_ENCRYPTION_KEY', 'totp-sealing.key', 32);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
         LoggerModule.forRoot(loggerParams(env, opts.logDestination)),
         SharedModule,
-        SecretsModule,
+        SecretsModule.forRoot(vault),
         RedisModule.forRoot(redis),
         DatabaseModule,
         AuthModule.register({
           config,
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
         }),
-        TwoFactorModule.register({ sealingKey }),
+        TwoFactorModule.register({ vault, sealingKey }),
         CalendarModule,
         HealthModule,
       ],

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { UsersCoreModule } from '@uyoop/auth';
-import { SecretsModule } from '@uyoop/secrets';
+import { SecretsModule, VaultClient, vaultClientOptionsFrom } from '@uyoop/secrets';
 import { SharedModule } from '@uyoop/shared';
 import { AppConfigModule } from '../config/config.module';
 import type { Env } from '../config/env';
@@ -12,7 +12,13 @@ export class CliModule {
   static register(env: Env): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(env), SharedModule, SecretsModule, DatabaseModule, UsersCoreModule],
+      imports: [
+        AppConfigModule.forRoot(env),
+        SharedModule,
+        SecretsModule.forRoot(env.VAULT_ADDR ? new VaultClient(vaultClientOptionsFrom(env)) : undefined),
+        DatabaseModule,
+        UsersCoreModule,
+      ],
     };
   }
 }

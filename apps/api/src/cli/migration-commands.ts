@@ -3,12 +3,15 @@ import type { Env } from '../config/env';
 import { dataSourceOptions, runMigrations } from '../database/data-source-options';
 import { resolveDatabaseTarget } from '../database/database-target';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
-import { LocalSecretStore } from '@uyoop/secrets';
+import { LocalSecretStore, VaultClient, VaultSecretStore, vaultClientOptionsFrom } from '@uyoop/secrets';
 
 /** `migration:run|revert|show` against the database the API would use. */
 export async function migrationCommand(action: string, env: Env): Promise<number> {
   if (!['run', 'revert', 'show'].includes(action)) throw new Error(`Unknown command "migration:${action}".`);
-  const target = await resolveDatabaseTarget(env, new LocalSecretStore());
+  const secrets = env.VAULT_ADDR
+    ? new VaultSecretStore(new VaultClient(vaultClientOptionsFrom(env)))
+    : new LocalSecretStore();
+  const target = await resolveDatabaseTarget(env, secrets);
   const embedded = target.kind === 'embedded' ? await EmbeddedPostgres.start(target.dataDir) : undefined;
   const dataSource = new DataSource(
     embedded

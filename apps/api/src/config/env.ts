@@ -52,6 +52,9 @@ export const SENSITIVE_VARIABLES = new Set([
   'TOTP_ENCRYPTION_KEY',
   'AUTH_LEGACY_PROXY_SECRET',
   'METRICS_TOKEN',
+  'VAULT_TOKEN',
+  'VAULT_SECRET_ID',
+  'VAULT_APPROLE_SECRET_ID',
 ]);
 
 export class Env {
@@ -244,6 +247,58 @@ export class Env {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2027-06-30' })
   AUTH_LEGACY_SUNSET = '2027-06-30';
 
+  /** HashiCorp Vault. Unset: the local adapters (secrets from the environment, TOTP sealed locally). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  VAULT_ADDR?: string;
+
+  /** A static token (development); production uses AppRole. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_TOKEN?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_ROLE_ID?: string;
+
+  /** The original application's name for VAULT_ROLE_ID. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_APPROLE_ROLE_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_SECRET_ID?: string;
+
+  /** The original application's name for VAULT_SECRET_ID. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_APPROLE_SECRET_ID?: string;
+
+  /** A file holding the secret id (or the env file `npm run vault:init` writes), re-read at every login. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_SECRET_ID_FILE?: string;
+
+  /** CA certificate (PEM file) that signs Vault's TLS certificate. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_CACERT?: string;
+
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds from 100 to 60000' })
+  @Min(100, { message: 'must be a number of milliseconds from 100 to 60000' })
+  @Max(60_000, { message: 'must be a number of milliseconds from 100 to 60000' })
+  VAULT_TIMEOUT_MS = 5_000;
+
   /** Every user must enrol TOTP: until they do, only enrolment routes answer (MFA-05). */
   @Transform(toBool)
   @IsBoolean({ message: 'must be true or false' })
@@ -320,6 +375,15 @@ function crossChecks(env: Env): string[] {
     problems.push(
       'TOTP_ENCRYPTION_KEY must be exactly 32 random bytes, base64 or hex encoded (e.g. `openssl rand -base64 32`)',
     );
+  }
+  if (env.VAULT_ADDR) {
+    const roleId = env.VAULT_ROLE_ID ?? env.VAULT_APPROLE_ROLE_ID;
+    const secretId = env.VAULT_SECRET_ID_FILE ?? env.VAULT_SECRET_ID ?? env.VAULT_APPROLE_SECRET_ID;
+    if (!env.VAULT_TOKEN && (!roleId || !secretId)) {
+      problems.push(
+        'VAULT_ADDR is set but Vault has no credentials: set VAULT_ROLE_ID with VAULT_SECRET_ID (or VAULT_SECRET_ID_FILE), or VAULT_TOKEN',
+      );
+    }
   }
   if (env.AUTH_LEGACY_X_USER_ID) {
     if (env.NODE_ENV === 'production')

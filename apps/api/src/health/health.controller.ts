@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '@uyoop/auth';
+import { VaultClient } from '@uyoop/secrets';
 import type { Response } from 'express';
 import { RedisConnection } from '../redis/redis.module';
 import { HealthResponse, LivenessResponse } from './health.response';
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly db: TypeOrmHealthIndicator,
     @Optional() private readonly redis?: RedisConnection,
+    @Optional() private readonly vault?: VaultClient,
   ) {}
 
   @Get()
@@ -39,6 +41,19 @@ export class HealthController {
         this.indicators
           .check('redis')
           .attempt(() => redis.ping())
+          .withTimeout(CHECK_TIMEOUT_MS),
+      );
+    }
+    const vault = this.vault;
+    if (vault) {
+      // A standby node still serves (it forwards to the active one); sealed or unreachable is down.
+      checks.push(() =>
+        this.indicators
+          .check('vault')
+          .attempt(async () => {
+            const state = await vault.health();
+            if (state === 'sealed' || state === 'down') throw new Error(`vault ${state}`);
+          })
           .withTimeout(CHECK_TIMEOUT_MS),
       );
     }

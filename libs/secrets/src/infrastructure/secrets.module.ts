@@ -1,11 +1,18 @@
-import { Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { SecretStore } from '../application/ports/secret-store.port';
 import { LocalSecretStore } from './local/local-secret-store.adapter';
+import { VaultClient } from './vault/vault-client';
+import { VaultSecretStore } from './vault/vault-secret-store.adapter';
 
-/** Binds the secret store. The Vault adapter is chosen here when Vault is configured. */
+/** Binds the secret store: Vault KV v2 when a Vault client is given, the local adapter otherwise. */
 @Global()
-@Module({
-  providers: [{ provide: SecretStore, useFactory: () => new LocalSecretStore() }],
-  exports: [SecretStore],
-})
-export class SecretsModule {}
+@Module({})
+export class SecretsModule {
+  static forRoot(vault: VaultClient | undefined): DynamicModule {
+    const providers = [
+      { provide: SecretStore, useValue: vault ? new VaultSecretStore(vault) : new LocalSecretStore() },
+      ...(vault ? [{ provide: VaultClient, useValue: vault }] : []),
+    ];
+    return { module: SecretsModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

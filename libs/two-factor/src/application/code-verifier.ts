@@ -30,9 +30,15 @@ export class CodeVerifier {
     const now = this.clock.now();
     const check = await this.engine.validate(keyName, code, now.getTime());
     if (!check.valid) return false;
+    const hash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
+    const exactStep = check.step !== null;
     const step = check.step ?? stepAt(now.getTime());
-    const codeHash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
-    return this.repo.acceptCode(userId, step, codeHash, new Date(now.getTime() + REMEMBER_MS), now);
+    return this.repo.acceptCode(
+      userId,
+      { hash, step, exactStep },
+      new Date(now.getTime() + REMEMBER_MS),
+      now,
+    );
   }
 
   async verifyBackupCode(userId: string, code: unknown): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { SecondFactor } from '@uyoop/auth';
 import { CodeVerifier } from '../application/code-verifier';
 import { DisableTwoFactor } from '../application/disable-two-factor.use-case';
@@ -16,10 +16,13 @@ import { AuthSessionTerminator, TwoFactorSecondFactor } from './auth-bridge.adap
 import { TwoFactorController } from './http/two-factor.controller';
 import { LocalTotpEngine, TotpSealingKey } from './local/local-totp-engine.adapter';
 import { TypeOrmTwoFactorRepository } from './persistence/typeorm-two-factor.repository';
+import { type TotpVaultTransport, VaultTotpEngine } from './vault/vault-totp-engine.adapter';
 
 export interface TwoFactorModuleOptions {
-  /** Key for sealing seeds of the local engine. */
-  sealingKey: Buffer;
+  /** Vault's TOTP engine through this client; when absent, the local engine with `sealingKey`. */
+  vault?: TotpVaultTransport;
+  /** Key for sealing seeds of the local engine (required without Vault). */
+  sealingKey?: Buffer;
 }
 
 /** TOTP two-factor authentication; provides the `SecondFactor` that login uses. */
@@ -31,8 +34,7 @@ export class TwoFactorModule {
       module: TwoFactorModule,
       controllers: [TwoFactorController],
       providers: [
-        { provide: TotpSealingKey, useValue: new TotpSealingKey(options.sealingKey) },
-        { provide: TotpEngine, useClass: LocalTotpEngine },
+        ...engineProviders(options),
         { provide: TwoFactorRepository, useClass: TypeOrmTwoFactorRepository },
         { provide: CodeHasher, useClass: Argon2CodeHasher },
         { provide: SessionTerminator, useClass: AuthSessionTerminator },
@@ -48,4 +50,13 @@ export class TwoFactorModule {
       exports: [SecondFactor],
     };
   }
+}
+
+function engineProviders(options: TwoFactorModuleOptions): Provider[] {
+  if (options.vault) return [{ provide: TotpEngine, useValue: new VaultTotpEngine(options.vault) }];
+  if (!options.sealingKey) throw new Error('the local TOTP engine needs a sealing key');
+  return [
+    { provide: TotpSealingKey, useValue: new TotpSealingKey(options.sealingKey) },
+    { provide: TotpEngine, useClass: LocalTotpEngine },
+  ];
 }

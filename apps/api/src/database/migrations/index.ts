@@ -3,6 +3,7 @@ import { CreateSessionsAndAudit1764230500000 } from './1764230500000-create-sess
 import { CreateTwoFactor1764230600000 } from './1764230600000-create-two-factor';
 import { CreateEvents1764230700000 } from './1764230700000-create-events';
 import { CreateFreezesAndFeeds1764230800000 } from './1764230800000-create-freezes-and-feeds';
+import { CreateTotpUsedCodes1764230900000 } from './1764230900000-create-totp-used-codes';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateTwoFactor1764230600000,
   CreateEvents1764230700000,
   CreateFreezesAndFeeds1764230800000,
+  CreateTotpUsedCodes1764230900000,
 ];

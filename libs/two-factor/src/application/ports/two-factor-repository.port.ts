@@ -19,13 +19,14 @@ export abstract class TwoFactorRepository {
   /** Removes the enrolment and backup codes and clears users.totp_enabled. */
   abstract remove(userId: string): Promise<void>;
   /**
-   * Records an accepted code, atomically: refused (false) when `step` is not after the last accepted
-   * step, or when the same code was accepted within its validity (TOTP-01, TOTP-02, TOTP-08).
+   * Records an accepted code, atomically. Refused (false) when the same code was accepted while it
+   * could still be valid (TOTP-01, TOTP-08), or when `step` does not come after the last accepted
+   * step: strictly when the engine knows the step it matched (TOTP-02), at least equal when it only
+   * knows the current one (Vault).
    */
   abstract acceptCode(
     userId: string,
-    step: number,
-    codeHash: string,
+    code: { hash: string; step: number; exactStep: boolean },
     validUntil: Date,
     now: Date,
   ): Promise<boolean>;

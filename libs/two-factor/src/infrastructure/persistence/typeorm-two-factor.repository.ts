@@ -34,7 +34,7 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
   async savePending(userId: string, keyName: string, now: Date): Promise<void> {
     await this.db.query(
       `INSERT INTO totp_credentials (user_id, key_name, status, created_at) VALUES ($1, $2, 'pending', $3)
-       ON CONFLICT (user_id) DO UPDATE SET key_name = $2, created_at = $3, last_step = 0, last_code_hash = NULL, last_code_until = NULL
+       ON CONFLICT (user_id) DO UPDATE SET key_name = $2, created_at = $3, last_step = 0
        WHERE totp_credentials.status = 'pending'`,
       [userId, keyName, now],
     );
@@ -61,19 +61,32 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
 
   async acceptCode(
     userId: string,
-    step: number,
-    codeHash: string,
+    code: { hash: string; step: number; exactStep: boolean },
     validUntil: Date,
     now: Date,
   ): Promise<boolean> {
-    const { affected: count } = await sql(
-      this.db,
-      `UPDATE totp_credentials SET last_step = $2, last_code_hash = $3, last_code_until = $4
-        WHERE user_id = $1 AND last_step < $2
-          AND NOT (last_code_hash IS NOT DISTINCT FROM $3 AND last_code_until > $5)`,
-      [userId, step, codeHash, validUntil, now],
-    );
-    return count === 1;
+    return this.db
+      .transaction(async (m) => {
+        await m.query(`DELETE FROM totp_used_codes WHERE user_id = $1 AND expires_at <= $2`, [userId, now]);
+        const fresh = await sql(
+          m,
+          `INSERT INTO totp_used_codes (user_id, code_hash, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [userId, code.hash, validUntil],
+        );
+        if (fresh.affected !== 1) return false;
+        const later = code.exactStep ? 'last_step < $2' : 'last_step <= $2';
+        const moved = await sql(
+          m,
+          `UPDATE totp_credentials SET last_step = $2 WHERE user_id = $1 AND ${later}`,
+          [userId, code.step],
+        );
+        if (moved.affected !== 1) throw new StepNotAfterLast();
+        return true;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof StepNotAfterLast) return false;
+        throw error;
+      });
   }
 
   async unusedBackupCodes(userId: string): Promise<StoredBackupCode[]> {
@@ -116,3 +129,6 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
     }
   }
 }
+
+/** Rolls the transaction back when the step check fails after the code was recorded. */
+class StepNotAfterLast extends Error {}

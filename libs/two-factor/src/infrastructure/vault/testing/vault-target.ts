@@ -1,0 +1,9 @@
+/** The contract tests' Vault target and client, from the secrets context's public index. */
+export { VaultClient, VaultUnavailable } from '@uyoop/secrets';
+export {
+  provisionApp,
+  revokeSelf,
+  startVaultTarget,
+  type AppRoleCredentials,
+  type VaultTarget,
+} from '@uyoop/secrets/testing';
