@@ -58,7 +58,7 @@ export class AppRoleBackend implements Backend {
       );
     }
     if (rel === 'role/') return route({}, { list: () => listResult(this.roles.keys()) });
-    const m = /^role\/([^/]+)(\/role-id|\/secret-id\/?)?$/.exec(rel);
+    const m = /^role\/([^/]+)(\/role-id|\/secret-id\/destroy|\/secret-id\/?)?$/.exec(rel);
     if (!m || m[1] === undefined || !NAME_RE.test(m[1])) return unsupported;
     const name = m[1].toLowerCase();
     if (m[2] === undefined) {
@@ -70,6 +70,16 @@ export class AppRoleBackend implements Backend {
           delete: () => this.deleteRole(name),
         },
         { exists: () => this.roles.has(name) },
+      );
+    }
+    if (m[2] === '/secret-id/destroy') {
+      // Destroys one secret id of the role; 204 whether or not it existed.
+      return route(
+        { secret_id: 'string' },
+        {
+          update: (ctx) => this.destroySecretId(name, ctx.fields),
+          delete: (ctx) => this.destroySecretId(name, ctx.fields),
+        },
       );
     }
     if (m[2] === '/role-id') {
@@ -109,6 +119,14 @@ export class AppRoleBackend implements Backend {
         "token_max_ttl is greater than the backend mount's maximum TTL value; issued tokens' max TTL value will be truncated",
       ]);
     }
+    return empty();
+  }
+
+  private destroySecretId(name: string, fields: FieldValues): Result {
+    const id = fields.str('secret_id').trim();
+    if (!id) return badRequest('missing secret_id');
+    const secret = this.secretIds.get(id);
+    if (secret && secret.role === name) this.secretIds.delete(id);
     return empty();
   }
 
