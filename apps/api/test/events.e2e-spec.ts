@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { login, seedUser, type Tokens } from '../../../test-support/auth';
 
@@ -384,6 +385,16 @@ describe('events (e2e)', () => {
       });
       expect((await http().delete(`/freezes/${created.body.id}`).set(as('admin'))).status).toBe(204);
       expect((await http().post('/events').set(as('ops')).send(window)).status).toBe(201);
+    });
+
+    it('the database itself refuses an event longer than 7 days (the range query relies on it)', async () => {
+      await expect(
+        t.app.get(DataSource).query(
+          `INSERT INTO events (id, title, starts_at, ends_at, type, created_by, created_at, updated_at)
+             VALUES (gen_random_uuid(), 'too long', now(), now() + interval '8 days', 'deployment_window', $1, now(), now())`,
+          [ids.admin],
+        ),
+      ).rejects.toThrow(/events_max_span_check/);
     });
 
     it('a PATCH that changes type is checked against the role again', async () => {

@@ -8,3 +8,4 @@ export { SharedModule } from './infrastructure/shared.module';
 export { AuditRecord } from './infrastructure/audit/audit.record';
 export { sql } from './infrastructure/sql';
 export type { SqlResult } from './infrastructure/sql';
+export { uuidParam } from './infrastructure/http/uuid-param';

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Query } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@uyoop/auth';
-import { parseRfc3339 } from '@uyoop/calendar';
+import { requireRfc3339 } from '@uyoop/calendar';
 import { AUDIT_ACTIONS, isUuid } from '@uyoop/shared';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { DataSource } from 'typeorm';
@@ -39,15 +39,8 @@ class AuditEntryResponse {
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
-function time(name: string, value: string | undefined): Date | null {
-  if (value === undefined) return null;
-  const parsed = parseRfc3339(value);
-  if (!parsed)
-    throw new BadRequestException(
-      `${name} must be an RFC 3339 date-time with an offset, e.g. 2026-03-02T09:00:00Z`,
-    );
-  return parsed;
-}
+const optionalTime = (name: string, value: string | undefined): Date | null =>
+  value === undefined ? null : requireRfc3339(name, value);
 
 /** The audit trail for ADMINs: newest first, at most 1000 rows per query. */
 @ApiTags('audit')
@@ -66,7 +59,7 @@ export class AuditController {
         WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
           AND ($3::uuid IS NULL OR actor_id = $3) AND ($4::varchar IS NULL OR action = $4)
         ORDER BY at DESC, id DESC LIMIT $5`,
-      [time('from', q.from), time('to', q.to), q.actor ?? null, q.action ?? null, MAX_ROWS],
+      [optionalTime('from', q.from), optionalTime('to', q.to), q.actor ?? null, q.action ?? null, MAX_ROWS],
     )) as (Omit<AuditEntryResponse, 'at'> & { at: Date })[];
     return rows.map((r) => ({ ...r, at: r.at.toISOString() }));
   }

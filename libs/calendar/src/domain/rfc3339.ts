@@ -1,3 +1,5 @@
+import { InvalidEvent } from './calendar.errors';
+
 /**
  * Strict RFC 3339 date-times with an explicit offset (VAL-01). `Date` would roll 2025-02-30 into
  * March, so the parsed value is checked by rebuilding the calendar date it claims.
@@ -23,4 +25,15 @@ export function parseRfc3339(value: string): Date | null {
   if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return null;
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;
+}
+
+/** A required date-time field, or the 400 that says what is expected. */
+export function requireRfc3339(field: string, value: string): Date {
+  const parsed = parseRfc3339(value);
+  if (!parsed) {
+    throw new InvalidEvent(
+      `${field} must be an RFC 3339 date-time with an offset between 1970 and 2100, e.g. 2026-03-02T09:00:00Z`,
+    );
+  }
+  return parsed;
 }

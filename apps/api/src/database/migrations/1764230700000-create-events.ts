@@ -21,7 +21,7 @@ export class CreateEvents1764230700000 implements MigrationInterface {
         CONSTRAINT events_status_check CHECK (status IS NULL OR status IN ('pending', 'approved', 'rejected')),
         CONSTRAINT events_span_check CHECK (ends_at > starts_at)
       )`);
-    // Range queries (`during && [from, to)`) stay index scans at a million rows.
+    // Overlap tests between events (window conflicts) use the range and its GiST index.
     await db.query(`CREATE INDEX events_during_idx ON events USING gist (during)`);
     await db.query(`CREATE INDEX events_created_by_idx ON events (created_by)`);
   }

@@ -4,6 +4,7 @@ import { CreateTwoFactor1764230600000 } from './1764230600000-create-two-factor'
 import { CreateEvents1764230700000 } from './1764230700000-create-events';
 import { CreateFreezesAndFeeds1764230800000 } from './1764230800000-create-freezes-and-feeds';
 import { CreateTotpUsedCodes1764230900000 } from './1764230900000-create-totp-used-codes';
+import { EventsBoundedRangeIndex1764231000000 } from './1764231000000-events-bounded-range-index';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateEvents1764230700000,
   CreateFreezesAndFeeds1764230800000,
   CreateTotpUsedCodes1764230900000,
+  EventsBoundedRangeIndex1764231000000,
 ];

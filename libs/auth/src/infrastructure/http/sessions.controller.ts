@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Controller,
   Delete,
   Get,
@@ -7,16 +6,16 @@ import {
   HttpStatus,
   NotFoundException,
   Param,
-  ParseUUIDPipe,
   Post,
 } from '@nestjs/common';
+import { uuidParam } from '@uyoop/shared';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../application/actor';
 import { ManageSessions } from '../../application/manage-sessions.use-case';
 import { UnlockAccount } from '../../application/unlock-account.use-case';
 import { Authenticated, CurrentActor, Roles } from './auth.decorators';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+const uuid = uuidParam('id');
 
 export class SessionResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -1,16 +1,5 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { uuidParam } from '@uyoop/shared';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -29,7 +18,7 @@ import { Authenticated, CurrentActor, CurrentUser, LegacyAllowed, Roles } from '
 import { CreateUserRequest, UpdateUserRequest } from './auth.requests';
 import { UserResponse, UserSummaryResponse } from './auth.responses';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+const uuid = uuidParam('id');
 
 @ApiTags('users')
 @ApiBearerAuth('bearer')

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -7,19 +6,18 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
 } from '@nestjs/common';
+import { uuidParam } from '@uyoop/shared';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { type Actor, Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
 import { ChangeEvent } from '../../application/change-event.use-case';
 import { ListEvents } from '../../application/list-events.use-case';
 import { ScheduleEvent } from '../../application/schedule-event.use-case';
-import { InvalidEvent } from '../../domain/calendar.errors';
 import { validateExtra } from '../../domain/event-extra';
-import { parseRfc3339 } from '../../domain/rfc3339';
+import { requireRfc3339 } from '../../domain/rfc3339';
 import { EventResponse } from './event.response';
 import {
   ApproveRequest,
@@ -29,16 +27,7 @@ import {
   UpdateEventRequest,
 } from './events.requests';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
-
-function time(field: string, value: string): Date {
-  const parsed = parseRfc3339(value);
-  if (!parsed)
-    throw new InvalidEvent(
-      `${field} must be an RFC 3339 date-time with an offset between 1970 and 2100, e.g. 2026-03-02T09:00:00Z`,
-    );
-  return parsed;
-}
+const uuid = uuidParam('id');
 
 @ApiTags('events')
 @ApiBearerAuth('bearer')
@@ -55,7 +44,11 @@ export class EventsController {
   @LegacyAllowed()
   @ApiOkResponse({ type: [EventResponse] })
   async inRange(@Query() q: ListEventsQuery): Promise<EventResponse[]> {
-    const events = await this.list.execute(time('from', q.from), time('to', q.to), q.type);
+    const events = await this.list.execute(
+      requireRfc3339('from', q.from),
+      requireRfc3339('to', q.to),
+      q.type,
+    );
     return events.map((e) => EventResponse.from(e));
   }
 
@@ -65,7 +58,7 @@ export class EventsController {
     description: 'Pairs of overlapping deployment windows on one environment: [{a, b, environment}]',
   })
   async conflicts(@Query() q: ConflictsQuery): Promise<{ a: string; b: string; environment: string }[]> {
-    return this.list.conflicts(time('from', q.from), time('to', q.to));
+    return this.list.conflicts(requireRfc3339('from', q.from), requireRfc3339('to', q.to));
   }
 
   @Get(':id')
@@ -83,8 +76,8 @@ export class EventsController {
   async create(@Body() body: CreateEventRequest, @CurrentActor() actor: Actor): Promise<EventResponse> {
     const { event, conflicts } = await this.schedule.execute(actor, {
       title: body.title,
-      start: time('start', body.start),
-      end: time('end', body.end),
+      start: requireRfc3339('start', body.start),
+      end: requireRfc3339('end', body.end),
       type: body.type,
       extra: validateExtra(body.type, body.extra),
       overrideReason: body.override_reason,
@@ -106,8 +99,8 @@ export class EventsController {
       id,
       {
         title: body.title,
-        start: body.start !== undefined ? time('start', body.start) : undefined,
-        end: body.end !== undefined ? time('end', body.end) : undefined,
+        start: body.start !== undefined ? requireRfc3339('start', body.start) : undefined,
+        end: body.end !== undefined ? requireRfc3339('end', body.end) : undefined,
         type: body.type,
         extra: body.extra,
         overrideReason: body.override_reason,

@@ -1,16 +1,5 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { uuidParam } from '@uyoop/shared';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -24,9 +13,9 @@ import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validat
 import { ManageFreezes } from '../../application/manage-freezes.use-case';
 import type { Freeze } from '../../application/ports/freeze-repository.port';
 import { ENVIRONMENTS } from '../../domain/event-rules';
-import { parseRfc3339 } from '../../domain/rfc3339';
+import { requireRfc3339 } from '../../domain/rfc3339';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('id must be a UUID') });
+const uuid = uuidParam('id');
 
 class CreateFreezeRequest {
   @ApiProperty({ enum: ENVIRONMENTS }) @IsIn(ENVIRONMENTS) environment!: string;
@@ -61,15 +50,6 @@ class FreezeResponse {
   }
 }
 
-function time(field: string, value: string): Date {
-  const parsed = parseRfc3339(value);
-  if (!parsed)
-    throw new BadRequestException(
-      `${field} must be an RFC 3339 date-time with an offset, e.g. 2026-03-02T09:00:00Z`,
-    );
-  return parsed;
-}
-
 @ApiTags('events')
 @ApiBearerAuth('bearer')
 @Controller('freezes')
@@ -89,8 +69,8 @@ export class FreezesController {
   async create(@Body() body: CreateFreezeRequest, @CurrentActor() actor: Actor): Promise<FreezeResponse> {
     const freeze = await this.freezes.create(actor, {
       environment: body.environment,
-      start: time('start', body.start),
-      end: time('end', body.end),
+      start: requireRfc3339('start', body.start),
+      end: requireRfc3339('end', body.end),
       reason: body.reason,
     });
     return FreezeResponse.from(freeze);

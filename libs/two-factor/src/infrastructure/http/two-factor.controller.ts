@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -8,11 +7,11 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseUUIDPipe,
   Post,
   Query,
   Req,
 } from '@nestjs/common';
+import { uuidParam } from '@uyoop/shared';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import {
   AllowedBeforeEnrolment,
@@ -33,7 +32,7 @@ import type { TwoFactorActor } from '../../application/two-factor-actor';
 import { TwoFactorStatus } from '../../application/two-factor-status.use-case';
 import { CodeRequest, SetupQuery } from './two-factor.requests';
 
-const uuid = new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('user_id must be a UUID') });
+const uuid = uuidParam('user_id');
 
 class SetupResponse {
   @ApiProperty({ example: 'data:image/png;base64,iVBORw0…' }) qr_code!: string;
