@@ -397,6 +397,48 @@ describe('events (e2e)', () => {
       ).rejects.toThrow(/events_max_span_check/);
     });
 
+    it('VAL-04: two overlapping windows created at the same moment: the later one reports the earlier', async () => {
+      const body = {
+        ...deployment,
+        start: '2026-07-01T20:00:00Z',
+        end: '2026-07-01T22:00:00Z',
+        extra: { environment: 'dev' },
+      };
+      const [a, b] = await Promise.all([
+        http().post('/events').set(as('ops')).send(body),
+        http().post('/events').set(as('admin')).send(body),
+      ]);
+      expect([a.status, b.status]).toEqual([201, 201]);
+      const reported = [...a.body.conflicts, ...b.body.conflicts];
+      expect(reported).toHaveLength(1);
+      expect([a.body.id, b.body.id]).toContain(reported[0]);
+    });
+
+    it('VAL-06: an ADMIN rejects a pending window with a comment (audited); not their own', async () => {
+      const prod = {
+        ...deployment,
+        start: '2026-08-01T20:00:00Z',
+        end: '2026-08-01T21:00:00Z',
+        extra: { environment: 'prod' },
+      };
+      const window = await http().post('/events').set(as('ops')).send(prod);
+      expect(
+        (await http().post(`/events/${window.body.id}/reject`).set(as('projet')).send({ comment: 'no' }))
+          .status,
+      ).toBe(403);
+      const res = await http()
+        .post(`/events/${window.body.id}/reject`)
+        .set(as('admin'))
+        .send({ comment: 'not during the sale' });
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('rejected');
+      const audit = await http().get('/audit?action=event_rejected').set(as('admin'));
+      expect(audit.body[0]).toMatchObject({
+        target_id: window.body.id,
+        details: { comment: 'not during the sale' },
+      });
+    });
+
     it('a PATCH that changes type is checked against the role again', async () => {
       const own = await http().post('/events').set(as('dev')).send(gitAction);
       const res = await http()

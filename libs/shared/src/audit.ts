@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'event_updated',
   'event_deleted',
   'event_approved',
+  'event_rejected',
   'freeze_created',
   'freeze_deleted',
   'freeze_overridden',

@@ -120,6 +120,26 @@ export class ChangeEvent {
     return approved;
   }
 
+  /** ADMIN refuses a window waiting for approval, with a comment; audited. */
+  async reject(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
+    if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can reject deployment windows');
+    const event = await this.get(id);
+    if (event.status === null) throw new InvalidEvent('This event does not need approval');
+    if (event.createdBy === actor.id)
+      throw new EventForbidden('Nobody decides on their own deployment window');
+    const rejected: CalendarEvent = { ...event, status: 'rejected', updatedAt: this.clock.now() };
+    await this.events.update(rejected);
+    await this.audit.record({
+      action: 'event_rejected',
+      actorId: actor.id,
+      targetType: 'event',
+      targetId: id,
+      ip: actor.ip,
+      details: { comment: comment ?? null },
+    });
+    return rejected;
+  }
+
   async get(id: string): Promise<CalendarEvent> {
     const event = await this.events.findById(id);
     if (!event) throw new EventNotFound();

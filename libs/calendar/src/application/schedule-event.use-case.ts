@@ -47,11 +47,7 @@ export class ScheduleEvent {
       updatedAt: now,
       status: needsApproval(cmd.type, cmd.extra) ? 'pending' : null,
     };
-    await this.events.add(event);
-    const conflicts =
-      cmd.type === 'deployment_window' && typeof cmd.extra.environment === 'string'
-        ? await this.events.findWindowConflicts(cmd.extra.environment, cmd.start, cmd.end, event.id)
-        : [];
+    const conflicts = await this.events.add(event);
     await this.audit.record({
       action: 'event_created',
       actorId: actor.id,

@@ -2,7 +2,12 @@ import type { CalendarEvent } from '../../domain/calendar-event';
 import type { EventType } from '../../domain/event-rules';
 
 export abstract class EventRepository {
-  abstract add(event: CalendarEvent): Promise<void>;
+  /**
+   * Inserts the event and returns the ids of deployment windows it overlaps on the same environment,
+   * decided under a per-environment lock: of two windows created at the same moment, the second
+   * always sees the first.
+   */
+  abstract add(event: CalendarEvent): Promise<string[]>;
   abstract update(event: CalendarEvent): Promise<void>;
   abstract remove(id: string): Promise<void>;
   abstract findById(id: string): Promise<CalendarEvent | null>;
@@ -13,13 +18,6 @@ export abstract class EventRepository {
     type: EventType | undefined,
     limit: number,
   ): Promise<CalendarEvent[]>;
-  /** Ids of other deployment windows on `environment` that overlap [start, end). */
   /** Pairs of deployment windows on one environment that overlap, inside [from, to). */
   abstract findConflictPairs(from: Date, to: Date): Promise<{ a: string; b: string; environment: string }[]>;
-  abstract findWindowConflicts(
-    environment: string,
-    start: Date,
-    end: Date,
-    excludeId: string,
-  ): Promise<string[]>;
 }

@@ -118,6 +118,18 @@ export class EventsController {
     await this.change.remove(actor, id);
   }
 
+  @Post(':id/reject')
+  @Roles('ADMIN')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: EventResponse })
+  async reject(
+    @Param('id', uuid) id: string,
+    @Body() body: ApproveRequest,
+    @CurrentActor() actor: Actor,
+  ): Promise<EventResponse> {
+    return EventResponse.from(await this.change.reject(actor, id, body.comment));
+  }
+
   @Post(':id/approve')
   @Roles('ADMIN')
   @HttpCode(HttpStatus.OK)

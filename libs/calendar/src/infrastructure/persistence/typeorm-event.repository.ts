@@ -39,19 +39,33 @@ export class TypeOrmEventRepository extends EventRepository {
     super();
   }
 
-  async add(e: CalendarEvent): Promise<void> {
-    await this.db.query(`INSERT INTO events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-      e.id,
-      e.title,
-      e.start,
-      e.end,
-      e.type,
-      JSON.stringify(e.extra),
-      e.status,
-      e.createdBy,
-      e.createdAt,
-      e.updatedAt,
-    ]);
+  async add(e: CalendarEvent): Promise<string[]> {
+    const environment = e.type === 'deployment_window' ? String(e.extra.environment) : null;
+    return this.db.transaction(async (m) => {
+      // Windows of one environment are created one at a time, so the later of two simultaneous
+      // creations always sees the earlier one among its conflicts.
+      if (environment)
+        await m.query(`SELECT pg_advisory_xact_lock(hashtext('uyoop:window:' || $1))`, [environment]);
+      await m.query(`INSERT INTO events (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+        e.id,
+        e.title,
+        e.start,
+        e.end,
+        e.type,
+        JSON.stringify(e.extra),
+        e.status,
+        e.createdBy,
+        e.createdAt,
+        e.updatedAt,
+      ]);
+      if (!environment) return [];
+      const rows = (await m.query(
+        `SELECT id FROM events WHERE type = 'deployment_window' AND extra->>'environment' = $1
+           AND during && tstzrange($2, $3, '[)') AND id <> $4 ORDER BY starts_at`,
+        [environment, e.start, e.end, e.id],
+      )) as { id: string }[];
+      return rows.map((r) => r.id);
+    });
   }
 
   async update(e: CalendarEvent): Promise<void> {
@@ -98,21 +112,5 @@ export class TypeOrmEventRepository extends EventRepository {
         ORDER BY x.starts_at, y.starts_at LIMIT 1000`,
       [from, to],
     )) as { a: string; b: string; environment: string }[];
-  }
-
-  async findWindowConflicts(
-    environment: string,
-    start: Date,
-    end: Date,
-    excludeId: string,
-  ): Promise<string[]> {
-    const rows = (await this.db.query(
-      `SELECT id FROM events
-        WHERE type = 'deployment_window' AND extra->>'environment' = $1
-          AND during && tstzrange($2, $3, '[)') AND id <> $4
-        ORDER BY starts_at`,
-      [environment, start, end, excludeId],
-    )) as { id: string }[];
-    return rows.map((r) => r.id);
   }
 }
