@@ -216,6 +216,55 @@ describe('events (e2e)', () => {
       expect(String(res.body.message)).toContain(message);
     });
 
+    it('VAL-07: control characters and lone surrogates are refused; text is stored as given', async () => {
+      for (const title of ['nul\u0000byte', 'bell\u0007', 'line\nbreak']) {
+        expect(
+          (
+            await http()
+              .post('/events')
+              .set(as('admin'))
+              .send({ ...meeting, title })
+          ).status,
+        ).toBe(400);
+      }
+      const lone = await http()
+        .post('/events')
+        .set(as('admin'))
+        .set('Content-Type', 'application/json')
+        .send(
+          '{"title":"ok","start":"2026-03-02T09:00:00Z","end":"2026-03-02T09:15:00Z","type":"meeting","extra":{"notes":"\\ud800 alone"}}',
+        );
+      expect(lone.status).toBe(400);
+      const html = await http()
+        .post('/events')
+        .set(as('admin'))
+        .send({ ...meeting, title: '<b>plan</b> & "ship"' });
+      expect(html.status).toBe(201);
+      expect(html.body.title).toBe('<b>plan</b> & "ship"');
+      expect(html.headers['content-type']).toBe('application/json; charset=utf-8');
+    });
+
+    it('VAL-10: a 50 KB pathological string is refused quickly', async () => {
+      const started = Date.now();
+      const res = await http()
+        .post('/events')
+        .set(as('admin'))
+        .send({ ...meeting, title: 'a'.repeat(50_000) + '!' });
+      expect(res.status).toBe(400);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    it('VAL-11: repeated or nested query parameters are a 400, not a widened query', async () => {
+      const range = 'from=2026-03-01T00:00:00Z&to=2026-03-05T00:00:00Z';
+      expect((await http().get(`/events?${range}&type=meeting&type=git_action`).set(as('dev'))).status).toBe(
+        400,
+      );
+      expect((await http().get(`/events?${range}&type[$ne]=meeting`).set(as('dev'))).status).toBe(400);
+      expect((await http().get(`/events?${range}&from=2020-01-01T00:00:00Z`).set(as('dev'))).status).toBe(
+        400,
+      );
+    });
+
     it('AC-04: created_by, status and other server fields cannot be sent', async () => {
       const res = await http()
         .post('/events')

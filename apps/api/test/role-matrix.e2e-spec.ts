@@ -124,7 +124,12 @@ const freeze = {
   reason: 'matrix freeze',
 };
 
-const all = (status: number): Record<R, number> => ({ ADMIN: status, PROJET: status, DEV: status, OPS: status });
+const all = (status: number): Record<R, number> => ({
+  ADMIN: status,
+  PROJET: status,
+  DEV: status,
+  OPS: status,
+});
 const adminOnly = (ok: number): Record<R, number> => ({ ADMIN: ok, PROJET: 403, DEV: 403, OPS: 403 });
 
 interface Row {
@@ -183,7 +188,11 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
         http()
           .post('/users')
           .set(as(r))
-          .send({ username: unique(`mx-new-${r.toLowerCase()}`), password: 'correct horse battery staple', role: 'DEV' }),
+          .send({
+            username: unique(`mx-new-${r.toLowerCase()}`),
+            password: 'correct horse battery staple',
+            role: 'DEV',
+          }),
     },
     {
       route: 'PATCH /users/:id',
@@ -347,29 +356,43 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       route: 'PATCH /events/:id',
       variant: 'own event',
       expect: all(200),
-      call: (r) => http().patch(`/events/${ownEvents[r]}`).set(as(r)).send({ title: unique('renamed') }),
+      call: (r) =>
+        http()
+          .patch(`/events/${ownEvents[r]}`)
+          .set(as(r))
+          .send({ title: unique('renamed') }),
     },
     {
       route: 'PATCH /events/:id',
       variant: "another user's event",
       expect: adminOnly(200),
-      call: (r) => http().patch(`/events/${othersEvent}`).set(as(r)).send({ title: unique('renamed') }),
+      call: (r) =>
+        http()
+          .patch(`/events/${othersEvent}`)
+          .set(as(r))
+          .send({ title: unique('renamed') }),
     },
     {
       route: 'DELETE /events/:id',
       variant: 'a fresh own event',
       expect: all(204),
-      call: async (r) => http().delete(`/events/${await eventOf(users[r], OWN_TYPE[r])}`).set(as(r)),
+      call: async (r) =>
+        http()
+          .delete(`/events/${await eventOf(users[r], OWN_TYPE[r])}`)
+          .set(as(r)),
     },
     {
       route: 'DELETE /events/:id',
-      variant: "a fresh event of another user",
+      variant: 'a fresh event of another user',
       expect: adminOnly(204),
-      call: async (r) => http().delete(`/events/${await eventOf(owner, meeting)}`).set(as(r)),
+      call: async (r) =>
+        http()
+          .delete(`/events/${await eventOf(owner, meeting)}`)
+          .set(as(r)),
     },
     {
       route: 'POST /events/:id/approve',
-      variant: "a fresh pending prod window of another user",
+      variant: 'a fresh pending prod window of another user',
       expect: adminOnly(200),
       call: async (r) =>
         http()
@@ -390,6 +413,29 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
           .send({ comment: 'ok' });
       },
     },
+    {
+      route: 'POST /events/:id/reject',
+      variant: 'a fresh pending prod window of another user',
+      expect: adminOnly(200),
+      call: async (r) =>
+        http()
+          .post(`/events/${await eventOf(owner, prodWindow)}/reject`)
+          .set(as(r))
+          .send({ comment: 'not now' }),
+    },
+    {
+      // As for approve: DEV's cell uses another user's window (DEV cannot create one).
+      route: 'POST /events/:id/reject',
+      variant: 'own pending prod window',
+      expect: all(403),
+      call: async (r) => {
+        const creator = r === 'DEV' ? owner : users[r];
+        return http()
+          .post(`/events/${await eventOf(creator, prodWindow)}/reject`)
+          .set(as(r))
+          .send({ comment: 'not now' });
+      },
+    },
     // --- freezes ---
     {
       route: 'GET /freezes',
@@ -408,7 +454,9 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       call: async (r) => {
         const created = await http().post('/freezes').set(as('ADMIN')).send(freeze);
         if (created.status !== 201) throw new Error(`fixture freeze: ${created.status}`);
-        return http().delete(`/freezes/${created.body.id as string}`).set(as(r));
+        return http()
+          .delete(`/freezes/${created.body.id as string}`)
+          .set(as(r));
       },
     },
     // --- calendar feed tokens (own) ---

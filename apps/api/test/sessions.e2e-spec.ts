@@ -96,6 +96,16 @@ describe('sessions, unlock and metrics (e2e)', () => {
     expect(audit).toEqual([{ actor_id: admin.id }]);
   });
 
+  it('LOG-05: the audit log is append-only, for the application too', async () => {
+    const ds = t.app.get(DataSource);
+    await expect(ds.query(`UPDATE audit_log SET action = 'login_succeeded'`)).rejects.toThrow(
+      /audit_log is append-only/,
+    );
+    await expect(ds.query(`DELETE FROM audit_log`)).rejects.toThrow(/audit_log is append-only/);
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM audit_log`)) as [{ n: number }];
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('GET /metrics is Prometheus text behind the operator token, and counts legacy-header use', async () => {
     expect((await http().get('/metrics')).status).toBe(401);
     const res = await http().get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789');
