@@ -1,3 +1,4 @@
+import { provisionApp, startVaultTarget, type VaultTarget } from '@uyoop/secrets/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
@@ -10,15 +11,35 @@ import {
   totpAtStep,
 } from '../../../test-support/totp';
 
-describe('two-factor authentication, local engine (e2e)', () => {
+/**
+ * The same TOTP suite against both engines: the local one, and Vault's TOTP engine (the emulator over
+ * HTTP, or a real Vault when VAULT_ADDR is set).
+ */
+describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine (e2e)', (engine) => {
   let t: TestApp;
+  let vault: VaultTarget | undefined;
   const http = () => request(t.app.getHttpServer());
   const bearer = (tokens: Tokens) => `Bearer ${tokens.access}`;
+  /** Checks that only hold where the engine tells which time step a code matched (the local one). */
+  const exactStepsOnly = engine === 'local' ? it : it.skip;
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '1000' });
+    const env: Record<string, string> = { RATE_LIMIT_LOGIN_PER_MINUTE: '1000' };
+    if (engine === 'vault') {
+      vault = await startVaultTarget();
+      const creds = await provisionApp(vault);
+      Object.assign(env, {
+        VAULT_ADDR: vault.address,
+        VAULT_ROLE_ID: creds.roleId,
+        VAULT_SECRET_ID: creds.secretId,
+      });
+    }
+    t = await createTestApp(env);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await vault?.stop();
+  });
 
   /** A user with 2FA enabled through the API, as a person would: setup, scan, enable. */
   async function enrolled(name: string, role: SeededUser['role'] = 'DEV') {
@@ -115,7 +136,8 @@ describe('two-factor authentication, local engine (e2e)', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
   });
 
-  it('TOTP-02: after step T is accepted, a valid code of step T−1 is refused', async () => {
+  // Vault validates T−1..T+1 without saying which step matched: there TOTP-02 holds per period only (ADR 0003).
+  exactStepsOnly('TOTP-02: after step T is accepted, a valid code of step T−1 is refused', async () => {
     const { app } = await enrolled('rita'); // enable used some step S
     const later = app.next(); // S + 1
     expect(
@@ -217,7 +239,8 @@ describe('two-factor authentication, local engine (e2e)', () => {
     for (const { code_hash } of codes) expect(code_hash).toMatch(/^\$argon2id\$/);
     const dump =
       JSON.stringify(await ds.query(`SELECT * FROM backup_codes`)) +
-      JSON.stringify(await ds.query(`SELECT encode(sealed_seed, 'hex') AS s FROM local_totp_keys`));
+      JSON.stringify(await ds.query(`SELECT encode(sealed_seed, 'hex') AS s FROM local_totp_keys`)) +
+      JSON.stringify(await ds.query(`SELECT * FROM totp_credentials`));
     for (const code of backupCodes) expect(dump).not.toContain(code.replace('-', ''));
     const seed = base32Decode(app.secret);
     expect(seed).toHaveLength(20); // 160 bits
@@ -265,11 +288,9 @@ describe('two-factor authentication, local engine (e2e)', () => {
     expect(again.body.requires_totp).toBe(false);
     const ds = t.app.get(DataSource);
     expect(await ds.query(`SELECT 1 FROM backup_codes WHERE user_id = $1`, [user.id])).toEqual([]);
-    expect(
-      await ds.query(`SELECT 1 FROM local_totp_keys WHERE key_name = $1`, [
-        `user_${user.id.replace(/-/g, '')}`,
-      ]),
-    ).toEqual([]);
+    const keyName = `user_${user.id.replace(/-/g, '')}`;
+    expect(await ds.query(`SELECT 1 FROM local_totp_keys WHERE key_name = $1`, [keyName])).toEqual([]);
+    if (vault) expect((await vault.root('GET', `totp/keys/${keyName}`)).status).toBe(404);
   });
 
   it('status of another user: 403 for non-ADMIN, visible to ADMIN; seed user_id must be your own', async () => {
