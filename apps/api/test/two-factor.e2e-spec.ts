@@ -385,6 +385,27 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
     expect((await http().get('/2fa/status').set('Authorization', bearer(tokens))).body.enabled).toBe(true);
   });
 
+  it('MFA-07: enabling 2FA, renewing backup codes or disabling it ends every other session of the user', async () => {
+    await seedUser(t.app, 'fynn', 'DEV');
+    const laptop = await login(t.app, 'fynn');
+    const phone = await login(t.app, 'fynn');
+    const setup = await http().post('/2fa/setup').set('Authorization', bearer(laptop));
+    const app = Authenticator.fromUrl(setup.body.otpauth_url);
+    expect(
+      (await http().post('/2fa/enable').set('Authorization', bearer(laptop)).send({ code: app.next() }))
+        .status,
+    ).toBe(200);
+    expect((await http().get('/users/me').set('Authorization', bearer(phone))).status).toBe(401);
+    expect((await http().post('/token/refresh').send({ refresh_token: phone.refresh })).status).toBe(401);
+    expect((await http().get('/users/me').set('Authorization', bearer(laptop))).status).toBe(200);
+    const audit = (await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'fynn' AND s.revoked_reason = 'two_factor_enabled'`,
+      )) as [{ n: number }];
+    expect(audit[0].n).toBe(1);
+  });
+
   it('the otpauth URL cannot be bent by a username (TOTP-10)', () => {
     const parsed = parseOtpauthUrl(
       'otpauth://totp/uyoop-cal:alice?algorithm=SHA1&digits=6&issuer=uyoop-cal&period=30&secret=ABC',

@@ -3,6 +3,7 @@ import { AuditLog } from '@uyoop/shared';
 import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../domain/two-factor.errors';
 import { CodeVerifier } from './code-verifier';
 import { TotpEngine } from './ports/totp-engine.port';
+import { SessionTerminator } from './ports/session-terminator.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 import type { TwoFactorActor } from './two-factor-actor';
 
@@ -13,6 +14,7 @@ export class DisableTwoFactor {
     private readonly repo: TwoFactorRepository,
     private readonly verifier: CodeVerifier,
     private readonly engine: TotpEngine,
+    private readonly sessions: SessionTerminator,
     private readonly audit: AuditLog,
   ) {}
 
@@ -22,6 +24,7 @@ export class DisableTwoFactor {
     if (!(await this.verifier.verifyAny(actor.id, code))) throw new InvalidTwoFactorCode();
     await this.repo.remove(actor.id);
     await this.engine.deleteKey(credential.keyName);
+    await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'two_factor_disabled');
     await this.audit.record({
       action: 'two_factor_disabled',
       actorId: actor.id,

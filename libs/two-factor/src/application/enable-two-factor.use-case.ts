@@ -4,6 +4,7 @@ import { newBackupCodes, normaliseBackupCode } from '../domain/codes';
 import { InvalidTwoFactorCode, NoPendingSetup, TwoFactorAlreadyEnabled } from '../domain/two-factor.errors';
 import { CodeVerifier } from './code-verifier';
 import { CodeHasher } from './ports/code-hasher.port';
+import { SessionTerminator } from './ports/session-terminator.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 import type { TwoFactorActor } from './two-factor-actor';
 
@@ -14,6 +15,7 @@ export class EnableTwoFactor {
     private readonly repo: TwoFactorRepository,
     private readonly verifier: CodeVerifier,
     private readonly hasher: CodeHasher,
+    private readonly sessions: SessionTerminator,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
   ) {}
@@ -27,6 +29,7 @@ export class EnableTwoFactor {
     const codes = newBackupCodes();
     const hashes = await Promise.all(codes.map((c) => this.hasher.hash(normaliseBackupCode(c)!)));
     await this.repo.activate(actor.id, hashes, this.clock.now());
+    await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'two_factor_enabled');
     await this.audit.record({
       action: 'two_factor_enabled',
       actorId: actor.id,

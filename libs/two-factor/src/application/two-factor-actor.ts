@@ -4,4 +4,6 @@ export interface TwoFactorActor {
   username: string;
   role: string;
   ip: string | null;
+  /** The session making the request; the others end when a factor changes (MFA-07). */
+  sessionId: string | null;
 }

@@ -28,4 +28,8 @@ export class AuthSessionTerminator extends SessionTerminator {
   endAllSessions(userId: string, reason: string): Promise<number> {
     return this.sessions.revokeAllForUser(userId, reason, this.clock.now());
   }
+
+  endOtherSessions(userId: string, keepSessionId: string | null, reason: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, reason, this.clock.now(), keepSessionId ?? undefined);
+  }
 }

@@ -43,7 +43,12 @@ export abstract class SessionRepository {
   abstract findSessionOfToken(hash: string): Promise<SessionState | null>;
   abstract findById(id: string): Promise<SessionState | null>;
   abstract revoke(sessionId: string, reason: string, now: Date): Promise<boolean>;
-  /** Revokes every live session of a user; returns how many. */
-  abstract revokeAllForUser(userId: string, reason: string, now: Date): Promise<number>;
+  /** Revokes every live session of a user (but `exceptSessionId`); returns how many. */
+  abstract revokeAllForUser(
+    userId: string,
+    reason: string,
+    now: Date,
+    exceptSessionId?: string,
+  ): Promise<number>;
   abstract listActive(userId: string, now: Date): Promise<ActiveSessionView[]>;
 }

@@ -34,6 +34,8 @@ export const RecentAuthentication = (): MethodDecorator => SetMetadata(RECENT_AU
 export interface AuthenticatedRequest {
   user?: User;
   authenticatedAt?: Date;
+  /** The session (refresh-token family) the access token belongs to. */
+  sessionId?: string;
   authVia?: 'bearer' | 'legacy';
   ip?: string;
 }

@@ -106,11 +106,17 @@ export class TypeOrmSessionRepository extends SessionRepository {
     return result.affected > 0;
   }
 
-  async revokeAllForUser(userId: string, reason: string, now: Date): Promise<number> {
+  async revokeAllForUser(
+    userId: string,
+    reason: string,
+    now: Date,
+    exceptSessionId?: string,
+  ): Promise<number> {
     const result = await sql(
       this.db,
-      `UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE user_id = $1 AND revoked_at IS NULL`,
-      [userId, now, reason],
+      `UPDATE sessions SET revoked_at = $2, revoked_reason = $3
+        WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4)`,
+      [userId, now, reason, exceptSessionId ?? null],
     );
     return result.affected;
   }

@@ -73,6 +73,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const access = await this.authenticateAccess.execute(claims.sub, claims.sid);
     if (!access) return false;
     req.authenticatedAt = access.authenticatedAt;
+    req.sessionId = claims.sid;
     return access.user;
   }
 }

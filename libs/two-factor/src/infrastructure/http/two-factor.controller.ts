@@ -58,7 +58,8 @@ class BackupCodesResponse {
 }
 
 function actorOf(user: User, req: Request): TwoFactorActor {
-  return { id: user.id, username: user.username, role: user.role, ip: req.ip ?? null };
+  const sessionId = (req as Request & { sessionId?: string }).sessionId ?? null;
+  return { id: user.id, username: user.username, role: user.role, ip: req.ip ?? null, sessionId };
 }
 
 /** The seed's `user_id` fields are tolerated only when they name the caller (contract). */
