@@ -1,10 +1,8 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { PUBLIC_KEY, type Role } from '@uyoop/auth';
+import { type Role } from '@uyoop/auth';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { login, seedUser, type Tokens } from '../../../test-support/auth';
+import { nestRoutes } from '../../../test-support/routes';
 import { Authenticator } from '../../../test-support/totp';
 
 /**
@@ -33,56 +31,9 @@ const PUBLIC_ROUTES = new Set([
   'GET /calendar/feed.ics',
 ]);
 
-const HTTP_METHODS: Record<number, string> = {
-  [RequestMethod.GET]: 'GET',
-  [RequestMethod.POST]: 'POST',
-  [RequestMethod.PUT]: 'PUT',
-  [RequestMethod.DELETE]: 'DELETE',
-  [RequestMethod.PATCH]: 'PATCH',
-  [RequestMethod.ALL]: 'ALL',
-  [RequestMethod.OPTIONS]: 'OPTIONS',
-  [RequestMethod.HEAD]: 'HEAD',
-};
-
-function asList(value: unknown): string[] {
-  if (value === undefined) return ['/'];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function join(...parts: string[]): string {
-  return `/${parts
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
-}
-
 /** Every "METHOD /path" of every controller of the app, with whether it is @Public(). */
-function nestRoutes(t: TestApp): { key: string; isPublic: boolean }[] {
-  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
-  const reflector = new Reflector();
-  const scanner = new MetadataScanner();
-  const routes: { key: string; isPublic: boolean }[] = [];
-  const seen = new Set<unknown>();
-  for (const wrapper of discovery.getControllers()) {
-    const metatype = wrapper.metatype as (new (...args: never[]) => object) | null;
-    if (!metatype || seen.has(metatype)) continue;
-    seen.add(metatype);
-    const prototype = metatype.prototype as Record<string, unknown>;
-    for (const name of scanner.getAllMethodNames(prototype)) {
-      const handler = prototype[name] as (...args: unknown[]) => unknown;
-      const methodPath: unknown = Reflect.getMetadata(PATH_METADATA, handler);
-      if (methodPath === undefined) continue;
-      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as number;
-      const isPublic = reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [handler, metatype]) === true;
-      for (const base of asList(Reflect.getMetadata(PATH_METADATA, metatype)))
-        for (const sub of asList(methodPath))
-          routes.push({
-            key: `${HTTP_METHODS[requestMethod] ?? String(requestMethod)} ${join(base, sub)}`,
-            isPublic,
-          });
-    }
-  }
-  return routes;
+function routesOf(t: TestApp): { key: string; isPublic: boolean }[] {
+  return nestRoutes(t.app).map((r) => ({ key: r.key, isPublic: r.isPublic }));
 }
 
 const FROM = '2026-03-01T00:00:00Z';
@@ -496,7 +447,7 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
   afterAll(() => t.close());
 
   it('AC-02: every route of the app has a row in the matrix (or is listed as public)', () => {
-    const routes = nestRoutes(t);
+    const routes = routesOf(t);
     const covered = new Set(rows.map((r) => r.route));
     const missing = routes
       .filter((r) => !PUBLIC_ROUTES.has(r.key) && !covered.has(r.key))

@@ -1,11 +1,10 @@
-import { Controller, Get, Post, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { AUTHENTICATED_KEY, PUBLIC_KEY, Roles, ROLES_KEY } from '@uyoop/auth';
+import { Controller, Get, Post } from '@nestjs/common';
+import { Roles } from '@uyoop/auth';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { seedUser } from '../../../test-support/auth';
+import { nestRoutes, type NestRoute } from '../../../test-support/routes';
 
 /**
  * AC-01: the route inventory. Every route the Nest app serves is enumerated from the module graph
@@ -29,75 +28,7 @@ class UnmarkedProbeController {
   }
 }
 
-interface Route {
-  method: string;
-  path: string;
-  controller: string;
-  handler: string;
-  isPublic: boolean;
-  authenticated: boolean;
-  roles: unknown;
-}
-
-const HTTP_METHODS: Record<number, string> = {
-  [RequestMethod.GET]: 'GET',
-  [RequestMethod.POST]: 'POST',
-  [RequestMethod.PUT]: 'PUT',
-  [RequestMethod.DELETE]: 'DELETE',
-  [RequestMethod.PATCH]: 'PATCH',
-  [RequestMethod.ALL]: 'ALL',
-  [RequestMethod.OPTIONS]: 'OPTIONS',
-  [RequestMethod.HEAD]: 'HEAD',
-};
-
-function asList(value: unknown): string[] {
-  if (value === undefined) return ['/'];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function join(...parts: string[]): string {
-  const path = `/${parts
-    .map((p) => p.replace(/^\/+|\/+$/g, ''))
-    .filter(Boolean)
-    .join('/')}`;
-  return path;
-}
-
-/** Every (method, path) of every controller of the app, with its access metadata. */
-function nestRoutes(t: TestApp): Route[] {
-  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
-  const reflector = new Reflector();
-  const scanner = new MetadataScanner();
-  const routes: Route[] = [];
-  const seenControllers = new Set<unknown>();
-  for (const wrapper of discovery.getControllers()) {
-    const metatype = wrapper.metatype as (new (...args: never[]) => object) | null;
-    if (!metatype || seenControllers.has(metatype)) continue;
-    seenControllers.add(metatype);
-    const prototype = metatype.prototype as Record<string, unknown>;
-    for (const name of scanner.getAllMethodNames(prototype)) {
-      const handler = prototype[name] as (...args: unknown[]) => unknown;
-      const methodPath: unknown = Reflect.getMetadata(PATH_METADATA, handler);
-      if (methodPath === undefined) continue; // not a route handler
-      const requestMethod = Reflect.getMetadata(METHOD_METADATA, handler) as number;
-      const targets = [handler, metatype];
-      for (const base of asList(Reflect.getMetadata(PATH_METADATA, metatype))) {
-        for (const sub of asList(methodPath)) {
-          routes.push({
-            method: HTTP_METHODS[requestMethod] ?? String(requestMethod),
-            path: join(base, sub),
-            controller: metatype.name,
-            handler: name,
-            isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true,
-            authenticated: reflector.getAllAndOverride<boolean>(AUTHENTICATED_KEY, targets) === true,
-            roles: reflector.getAllAndOverride<unknown>(ROLES_KEY, targets),
-          });
-        }
-      }
-    }
-  }
-  return routes;
-}
+type Route = NestRoute;
 
 interface ExpressLayer {
   route?: { path: string | string[]; methods: Record<string, boolean> };
@@ -115,7 +46,7 @@ function expressRoutes(t: TestApp): { method: string; path: string }[] {
     if (!layer.route) continue;
     for (const [method, on] of Object.entries(layer.route.methods)) {
       if (!on) continue;
-      for (const path of asList(layer.route.path)) out.push({ method: method.toUpperCase(), path });
+      for (const path of [layer.route.path].flat()) out.push({ method: method.toUpperCase(), path });
     }
   }
   return out;
@@ -150,7 +81,7 @@ describe('AC-01: route inventory (e2e)', () => {
       RATE_LIMIT_REFRESH_PER_MINUTE: '1000',
       RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
     });
-    routes = nestRoutes(t);
+    routes = nestRoutes(t.app);
   });
   afterAll(() => t.close());
 
@@ -270,7 +201,7 @@ describe('AC-01: route inventory self-test (e2e)', () => {
   afterAll(() => t.close());
 
   it('AC-01: the inventory check flags a handler without metadata and an empty @Roles()', async () => {
-    const problems = metadataProblems(nestRoutes(t));
+    const problems = metadataProblems(nestRoutes(t.app));
     expect(problems).toEqual([
       'GET /inventory-probe/forgotten (UnmarkedProbeController.forgotten): no access metadata',
       'POST /inventory-probe/empty-roles (UnmarkedProbeController.emptyRoles): @Roles() without any role',

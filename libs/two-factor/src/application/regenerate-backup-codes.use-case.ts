@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog, Clock } from '@uyoop/shared';
-import { newBackupCodes, normaliseBackupCode } from '../domain/codes';
 import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../domain/two-factor.errors';
+import { issueBackupCodes } from './backup-codes';
 import { CodeVerifier } from './code-verifier';
 import { CodeHasher } from './ports/code-hasher.port';
 import { SessionTerminator } from './ports/session-terminator.port';
@@ -25,8 +25,7 @@ export class RegenerateBackupCodes {
     if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
     if (!(await this.verifier.verifyTotp(actor.id, credential.keyName, code)))
       throw new InvalidTwoFactorCode();
-    const codes = newBackupCodes();
-    const hashes = await Promise.all(codes.map((c) => this.hasher.hash(normaliseBackupCode(c)!)));
+    const { codes, hashes } = await issueBackupCodes(this.hasher);
     await this.repo.replaceBackupCodes(actor.id, hashes, this.clock.now());
     await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'backup_codes_regenerated');
     await this.audit.record({
