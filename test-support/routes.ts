@@ -4,6 +4,19 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
 import { AUTHENTICATED_KEY, PUBLIC_KEY, ROLES_KEY } from '@uyoop/auth';
 
+/** Routes open to anyone, per the contract; making another route public means adding it here on purpose. */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /health',
+  'GET /health/live',
+  'GET /openapi.json',
+  'GET /metrics',
+  'POST /login',
+  'POST /2fa/verify',
+  'POST /token/refresh',
+  'POST /logout',
+  'GET /calendar/feed.ics',
+]);
+
 export interface NestRoute {
   method: string;
   path: string;

@@ -2,7 +2,7 @@ import { type Role } from '@uyoop/auth';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { login, seedUser, type Tokens } from '../../../test-support/auth';
-import { nestRoutes } from '../../../test-support/routes';
+import { nestRoutes, PUBLIC_ROUTES } from '../../../test-support/routes';
 import { Authenticator } from '../../../test-support/totp';
 
 /**
@@ -17,19 +17,6 @@ import { Authenticator } from '../../../test-support/totp';
 
 const ROLES = ['ADMIN', 'PROJET', 'DEV', 'OPS'] as const satisfies readonly Role[];
 type R = (typeof ROLES)[number];
-
-/** Routes open to anyone (AC-01 checks their metadata); not part of the role matrix. */
-const PUBLIC_ROUTES = new Set([
-  'GET /health',
-  'GET /health/live',
-  'GET /openapi.json',
-  'GET /metrics',
-  'POST /login',
-  'POST /2fa/verify',
-  'POST /token/refresh',
-  'POST /logout',
-  'GET /calendar/feed.ics',
-]);
 
 /** Every "METHOD /path" of every controller of the app, with whether it is @Public(). */
 function routesOf(t: TestApp): { key: string; isPublic: boolean }[] {

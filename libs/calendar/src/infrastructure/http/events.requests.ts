@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { EVENT_TYPES, type EventType } from '../../domain/event-rules';
 
@@ -47,46 +47,8 @@ export class CreateEventRequest {
   override_reason?: string;
 }
 
-export class UpdateEventRequest {
-  @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  @Matches(NO_CONTROL, { message: 'title must not contain control characters' })
-  title?: string;
-
-  @ApiPropertyOptional({ example: '2026-03-02T09:00:00Z' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  start?: string;
-
-  @ApiPropertyOptional({ example: '2026-03-02T10:00:00Z' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  end?: string;
-
-  @ApiPropertyOptional({ enum: EVENT_TYPES })
-  @IsOptional()
-  @IsIn(EVENT_TYPES)
-  type?: EventType;
-
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
-  @IsOptional()
-  @IsObject()
-  extra?: Record<string, unknown>;
-  @ApiPropertyOptional({
-    maxLength: 500,
-    description: 'ADMIN only: act inside a freeze period anyway (audited)',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  override_reason?: string;
-}
+/** Every field of the creation body, each optional (PATCH). */
+export class UpdateEventRequest extends PartialType(CreateEventRequest) {}
 
 export class ListEventsQuery {
   @ApiProperty({ example: '2026-03-01T00:00:00Z' })
@@ -122,14 +84,4 @@ export class ApproveRequest {
   override_reason?: string;
 }
 
-export class ConflictsQuery {
-  @ApiProperty({ example: '2026-03-01T00:00:00Z' })
-  @IsString()
-  @MaxLength(40)
-  from!: string;
-
-  @ApiProperty({ example: '2026-04-01T00:00:00Z' })
-  @IsString()
-  @MaxLength(40)
-  to!: string;
-}
+export class ConflictsQuery extends PickType(ListEventsQuery, ['from', 'to'] as const) {}
