@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import { SecretsModule, VaultClient, vaultClientOptionsFrom } from '@uyoop/secrets';
 import { CalendarModule } from '@uyoop/calendar';
-import { SharedModule } from '@uyoop/shared';
+import { requestContext, SharedModule } from '@uyoop/shared';
 import { TwoFactorModule } from '@uyoop/two-factor';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -20,6 +20,7 @@ import { corsFor, extraSecurityHeaders, securityHeaders } from './http/security-
 import { createValidationPipe } from './http/validation';
 import { loggerParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 import { OpenApiController, OpenApiDocument } from './openapi/openapi';
 import { RedisConnection, RedisModule } from './redis/redis.module';
 import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
@@ -53,7 +54,7 @@ export class AppModule implements NestModule {
         CalendarModule,
         HealthModule,
       ],
-      controllers: [OpenApiController, MetricsController, AuditController],
+      controllers: [OpenApiController, MetricsController, AuditController, NotificationsController],
       providers: [
         OpenApiDocument,
         BootstrapAdminOnStart,
@@ -67,7 +68,14 @@ export class AppModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply(securityHeaders, extraSecurityHeaders, corsFor(this.env.CORS_ORIGINS), JsonBodyMiddleware)
+      .apply(
+        securityHeaders,
+        extraSecurityHeaders,
+        corsFor(this.env.CORS_ORIGINS),
+        JsonBodyMiddleware,
+        // After the body is read, so the context survives into guards, handlers and filters.
+        requestContext,
+      )
       .forRoutes('*');
   }
 }

@@ -197,6 +197,31 @@ describe('POST /login (e2e)', () => {
     );
   });
 
+  it('LOG-03: each audit row names the user agent and the request id of its request', async () => {
+    const requestId = 'trace-log03-0123456789';
+    const res = await http()
+      .post('/login')
+      .set('User-Agent', 'log03-agent/1.0 (test)')
+      .set('X-Request-Id', requestId)
+      .send({ username: 'alice', password: 'not the password' });
+    expect(res.status).toBe(401);
+    const rows = (await t.app
+      .get(DataSource)
+      .query(`SELECT action, actor_id, ip, user_agent FROM audit_log WHERE request_id = $1`, [
+        requestId,
+      ])) as {
+      action: string;
+      actor_id: string | null;
+      ip: string | null;
+      user_agent: string | null;
+    }[];
+    expect(rows).toEqual([
+      expect.objectContaining({ action: 'login_failed', user_agent: 'log03-agent/1.0 (test)' }),
+    ]);
+    expect(rows[0]!.actor_id).not.toBeNull();
+    expect(rows[0]!.ip).toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('LOG-02: no password, token or mfa_token reaches the logs', async () => {
     const res = await http()
       .post('/login')

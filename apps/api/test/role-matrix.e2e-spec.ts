@@ -1,4 +1,5 @@
 import { type Role } from '@uyoop/auth';
+import { newId } from '@uyoop/shared';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { login, seedUser, type Tokens } from '../../../test-support/auth';
@@ -407,6 +408,23 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       route: 'DELETE /calendar/feed-token',
       expect: all(204),
       call: (r) => http().delete('/calendar/feed-token').set(as(r)),
+    },
+    // --- notifications (own) ---
+    {
+      route: 'GET /notifications',
+      expect: all(200),
+      call: (r) => http().get('/notifications').set(as(r)),
+    },
+    {
+      route: 'POST /notifications/read',
+      expect: all(200),
+      call: (r) => http().post('/notifications/read').set(as(r)),
+    },
+    {
+      route: 'POST /notifications/:id/read',
+      variant: 'not theirs or missing',
+      expect: all(404),
+      call: (r) => http().post(`/notifications/${newId()}/read`).set(as(r)),
     },
     // --- audit ---
     {

@@ -229,6 +229,53 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
     expect(audit[0].n).toBeGreaterThanOrEqual(2);
   });
 
+  it('BC-06: signing in with a backup code says how many are left and warns when few remain', async () => {
+    const { backupCodes, tokens } = await enrolled('wanda');
+    const signIn = async (code: string) => {
+      const res = await http()
+        .post('/2fa/verify')
+        .send({ mfa_token: await mfaToken('wanda'), code });
+      expect(res.status).toBe(200);
+      return res.body as { backup_codes_remaining?: number; warning?: string };
+    };
+    expect(await signIn(backupCodes[0]!)).toMatchObject({ backup_codes_remaining: 9 });
+    expect((await signIn(backupCodes[1]!)).warning).toBeUndefined();
+    for (const code of backupCodes.slice(2, 6)) await signIn(code);
+    expect(await signIn(backupCodes[6]!)).toMatchObject({
+      backup_codes_remaining: 3,
+      warning: 'Only 3 backup codes left. Generate new ones with POST /2fa/backup-codes.',
+    });
+    await signIn(backupCodes[7]!);
+    expect((await signIn(backupCodes[8]!)).warning).toBe(
+      'Only 1 backup code left. Generate new ones with POST /2fa/backup-codes.',
+    );
+    // The one-shot form of /login says the same.
+    const last = await http()
+      .post('/login')
+      .send({ username: 'wanda', password: PASSWORD, totp_code: backupCodes[9] });
+    expect(last.status).toBe(200);
+    expect(last.body).toMatchObject({
+      backup_codes_remaining: 0,
+      warning: 'That was your last backup code. Generate new ones with POST /2fa/backup-codes.',
+    });
+    expect((await http().get('/2fa/status').set('Authorization', bearer(tokens))).body).toEqual({
+      enabled: true,
+      backup_codes_remaining: 0,
+    });
+    const notices = await http()
+      .get('/notifications?unread=true')
+      .set('Authorization', `Bearer ${last.body.access_token}`);
+    expect(notices.body.filter((n: { kind: string }) => n.kind === 'backup_codes_low')).toHaveLength(4);
+    // A TOTP sign-in carries neither field.
+    const { app } = await enrolled('wendy');
+    const totp = await http()
+      .post('/login')
+      .send({ username: 'wendy', password: PASSWORD, totp_code: app.next() });
+    expect(totp.status).toBe(200);
+    expect(totp.body).not.toHaveProperty('backup_codes_remaining');
+    expect(totp.body).not.toHaveProperty('warning');
+  });
+
   it('BC-02/TOTP-06: the database holds neither backup codes nor the TOTP seed in the clear', async () => {
     const { user, backupCodes, app } = await enrolled('xena');
     const ds = t.app.get(DataSource);

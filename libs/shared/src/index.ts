@@ -4,8 +4,16 @@ export { Clock, SystemClock } from './clock';
 export { newId, isUuid } from './ids';
 export { AuditLog, AUDIT_ACTIONS } from './audit';
 export type { AuditAction, AuditEntry } from './audit';
+export {
+  Notifications,
+  NOTIFICATION_KINDS,
+  BACKUP_CODES_LOW,
+  backupCodesWarning,
+  notificationFor,
+} from './notifications';
+export type { Notification, NotificationKind } from './notifications';
+export { requestContext, currentRequestFacts } from './infrastructure/http/request-context';
 export { SharedModule } from './infrastructure/shared.module';
-export { AuditRecord } from './infrastructure/audit/audit.record';
 export { sql } from './infrastructure/sql';
 export type { SqlResult } from './infrastructure/sql';
 export { uuidParam } from './infrastructure/http/uuid-param';

@@ -36,6 +36,8 @@ class AuditEntryResponse {
   @ApiProperty({ nullable: true, type: String }) target_type!: string | null;
   @ApiProperty({ nullable: true, type: String }) target_id!: string | null;
   @ApiProperty({ nullable: true, type: String }) ip!: string | null;
+  @ApiProperty({ nullable: true, type: String }) user_agent!: string | null;
+  @ApiProperty({ nullable: true, type: String }) request_id!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
 }
 
@@ -55,7 +57,8 @@ export class AuditController {
   async list(@Query() q: AuditQuery): Promise<AuditEntryResponse[]> {
     if (q.actor !== undefined && !isUuid(q.actor)) throw new BadRequestException('actor must be a UUID');
     const rows = (await this.db.query(
-      `SELECT id::text, at, actor_id, action, target_type, target_id, ip, details FROM audit_log
+      `SELECT id::text, at, actor_id, action, target_type, target_id, ip, user_agent, request_id, details
+         FROM audit_log
         WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
           AND ($3::uuid IS NULL OR actor_id = $3) AND ($4::varchar IS NULL OR action = $4)
         ORDER BY at DESC, id DESC LIMIT $5`,

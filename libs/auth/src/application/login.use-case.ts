@@ -21,7 +21,7 @@ export interface LoginCommand {
 }
 
 export type LoginResult =
-  | { kind: 'signed-in'; user: User; tokens: SessionTokens }
+  | { kind: 'signed-in'; user: User; tokens: SessionTokens; backupCodesRemaining: number | null }
   | { kind: 'second-factor-required'; mfaToken: string };
 
 /**
@@ -71,6 +71,7 @@ export class Login {
       user.changePasswordHash(await this.hasher.hash(cmd.password), now);
       await this.users.update(user);
     }
+    let backupCodesRemaining: number | null = null;
     if (user.totpEnabled) {
       if (cmd.totpCode === undefined) {
         const challenge = newSecretToken();
@@ -82,9 +83,9 @@ export class Login {
         await this.audit.record({ action: 'login_mfa_required', actorId: user.id, ip });
         return { kind: 'second-factor-required', mfaToken: challenge.token };
       }
-      if (!(await this.secondFactor.verify(user.id, cmd.totpCode))) {
-        await this.fail(user, ip, 'wrong_2fa_code', true, new InvalidSecondFactor());
-      }
+      const accepted = await this.secondFactor.verify(user.id, cmd.totpCode);
+      if (!accepted) await this.fail(user, ip, 'wrong_2fa_code', true, new InvalidSecondFactor());
+      backupCodesRemaining = accepted?.backupCodesRemaining ?? null;
     }
     await this.lockout.reset(user.id);
     const tokens = await this.sessions.start(user, cmd.client);
@@ -95,7 +96,7 @@ export class Login {
       targetType: 'session',
       targetId: tokens.sessionId,
     });
-    return { kind: 'signed-in', user, tokens };
+    return { kind: 'signed-in', user, tokens, backupCodesRemaining };
   }
 
   private async fail(

@@ -31,7 +31,7 @@ export class VerifySecondFactor {
     mfaToken: string,
     code: string,
     client: ClientInfo,
-  ): Promise<{ user: User; tokens: SessionTokens }> {
+  ): Promise<{ user: User; tokens: SessionTokens; backupCodesRemaining: number | null }> {
     if (!looksLikeSecretToken(mfaToken)) throw new InvalidMfaToken();
     const hash = hashSecretToken(mfaToken);
     const now = this.clock.now();
@@ -40,8 +40,8 @@ export class VerifySecondFactor {
     const user = await this.users.findById(userId);
     if (!user || !user.isActive) throw new InvalidMfaToken();
     const locked = await this.lockout.lockedUntil(user.id, now);
-    const valid = !locked && (await this.secondFactor.verify(user.id, code));
-    if (!valid) {
+    const accepted = locked ? null : await this.secondFactor.verify(user.id, code);
+    if (!accepted) {
       const lockedNow = locked ? null : await this.lockout.recordFailure(user.id, now, this.settings.lockout);
       await this.audit.record({
         action: 'login_failed',
@@ -70,6 +70,6 @@ export class VerifySecondFactor {
       targetId: tokens.sessionId,
       details: { second_factor: true },
     });
-    return { user, tokens };
+    return { user, tokens, backupCodesRemaining: accepted.backupCodesRemaining };
   }
 }

@@ -6,6 +6,11 @@ import { CodeHasher } from './ports/code-hasher.port';
 import { TotpEngine } from './ports/totp-engine.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 
+export interface AcceptedCode {
+  /** Null for a TOTP code. */
+  backupCodesRemaining: number | null;
+}
+
 /** How long an accepted code stays remembered: the widest window it could be valid in (T−1..T+1). */
 const REMEMBER_MS = 3 * TOTP_PERIOD_SECONDS * 1000;
 
@@ -41,28 +46,34 @@ export class CodeVerifier {
     );
   }
 
-  async verifyBackupCode(userId: string, code: unknown): Promise<boolean> {
+  /** Spends a backup code; the answer is how many unused ones are left, or null when refused. */
+  async verifyBackupCode(userId: string, code: unknown): Promise<number | null> {
     const normalised = normaliseBackupCode(code);
-    if (!normalised) return false;
+    if (!normalised) return null;
     const candidates = await this.repo.unusedBackupCodes(userId);
     const matches = await Promise.all(candidates.map((c) => this.hasher.matches(c.hash, normalised)));
     const hit = candidates[matches.indexOf(true)];
-    if (!hit || !(await this.repo.useBackupCode(hit.id, this.clock.now()))) return false;
+    if (!hit || !(await this.repo.useBackupCode(hit.id, this.clock.now()))) return null;
+    const remaining = candidates.length - 1;
     await this.audit.record({
       action: 'backup_code_used',
       actorId: userId,
       targetType: 'user',
       targetId: userId,
-      details: { remaining: candidates.length - 1 },
+      details: { remaining },
     });
-    return true;
+    return remaining;
   }
 
-  /** A TOTP code or a backup code of an active enrolment. */
-  async verifyAny(userId: string, code: unknown): Promise<boolean> {
+  /** A TOTP code or a backup code of an active enrolment; for a backup code, how many are left. */
+  async verifyAny(userId: string, code: unknown): Promise<AcceptedCode | null> {
     const credential = await this.repo.find(userId);
-    if (!credential || credential.status !== 'active') return false;
-    if (isTotpCode(code)) return this.verifyTotp(userId, credential.keyName, code);
-    return this.verifyBackupCode(userId, code);
+    if (!credential || credential.status !== 'active') return null;
+    if (isTotpCode(code))
+      return (await this.verifyTotp(userId, credential.keyName, code))
+        ? { backupCodesRemaining: null }
+        : null;
+    const remaining = await this.verifyBackupCode(userId, code);
+    return remaining === null ? null : { backupCodesRemaining: remaining };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SecondFactor, SessionRepository } from '@uyoop/auth';
+import { SecondFactor, type SecondFactorAccepted, SessionRepository } from '@uyoop/auth';
 import { Clock } from '@uyoop/shared';
 import { CodeVerifier } from '../application/code-verifier';
 import { SessionTerminator } from '../application/ports/session-terminator.port';
@@ -11,7 +11,7 @@ export class TwoFactorSecondFactor extends SecondFactor {
     super();
   }
 
-  verify(userId: string, code: string): Promise<boolean> {
+  verify(userId: string, code: string): Promise<SecondFactorAccepted | null> {
     return this.verifier.verifyAny(userId, code);
   }
 }

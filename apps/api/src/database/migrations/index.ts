@@ -5,6 +5,7 @@ import { CreateEvents1764230700000 } from './1764230700000-create-events';
 import { CreateFreezesAndFeeds1764230800000 } from './1764230800000-create-freezes-and-feeds';
 import { CreateTotpUsedCodes1764230900000 } from './1764230900000-create-totp-used-codes';
 import { EventsBoundedRangeIndex1764231000000 } from './1764231000000-events-bounded-range-index';
+import { AuditRequestFactsAndNotifications1764231200000 } from './1764231200000-audit-request-facts-and-notifications';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateFreezesAndFeeds1764230800000,
   CreateTotpUsedCodes1764230900000,
   EventsBoundedRangeIndex1764231000000,
+  AuditRequestFactsAndNotifications1764231200000,
 ];

@@ -54,7 +54,7 @@ export class AuthController {
       client: { ip, userAgent: userAgent ?? null },
     });
     return result.kind === 'signed-in'
-      ? LoginResponse.signedIn(result.user, result.tokens)
+      ? LoginResponse.signedIn(result.user, result.tokens, result.backupCodesRemaining)
       : LoginResponse.secondFactor(result.mfaToken);
   }
 
@@ -69,11 +69,12 @@ export class AuthController {
     @ClientIp() ip: string | null,
     @Headers('user-agent') userAgent?: string,
   ): Promise<LoginResponse> {
-    const { user, tokens } = await this.verifySecondFactor.execute(body.mfa_token, body.code, {
-      ip,
-      userAgent: userAgent ?? null,
-    });
-    return LoginResponse.signedIn(user, tokens);
+    const { user, tokens, backupCodesRemaining } = await this.verifySecondFactor.execute(
+      body.mfa_token,
+      body.code,
+      { ip, userAgent: userAgent ?? null },
+    );
+    return LoginResponse.signedIn(user, tokens, backupCodesRemaining);
   }
 
   @Post('token/refresh')

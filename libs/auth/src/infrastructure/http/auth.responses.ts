@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BACKUP_CODES_LOW, backupCodesWarning } from '@uyoop/shared';
 import { ROLES } from '../../domain/role';
 import type { User } from '../../domain/user';
 
@@ -52,11 +53,19 @@ export class LoginResponse {
   @ApiProperty({ nullable: true, type: String }) refresh_token!: string | null;
   @ApiProperty({ nullable: true, type: String, enum: ['bearer'] }) token_type!: 'bearer' | null;
   @ApiPropertyOptional({ description: 'Access token lifetime in seconds' }) expires_in?: number;
+  @ApiPropertyOptional({ description: 'Only when a backup code was used: how many unused ones are left' })
+  backup_codes_remaining?: number;
+  @ApiPropertyOptional({
+    description: `Only when a backup code was used and ${BACKUP_CODES_LOW} or fewer are left: what to do about it`,
+  })
+  warning?: string;
 
   static signedIn(
     user: User,
     tokens: { accessToken: string; refreshToken: string; expiresIn: number },
+    backupCodesRemaining: number | null = null,
   ): LoginResponse {
+    const warning = backupCodesRemaining === null ? null : backupCodesWarning(backupCodesRemaining);
     return {
       user: {
         id: user.id,
@@ -70,6 +79,8 @@ export class LoginResponse {
       refresh_token: tokens.refreshToken,
       token_type: 'bearer',
       expires_in: tokens.expiresIn,
+      ...(backupCodesRemaining === null ? {} : { backup_codes_remaining: backupCodesRemaining }),
+      ...(warning ? { warning } : {}),
     };
   }
 
