@@ -1,6 +1,7 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
+import { Clock } from '@uyoop/shared';
 import type { DestinationStream } from 'pino';
 import { AppModule } from '../apps/api/src/app.module';
 import { loadEnv } from '../apps/api/src/config/env';
@@ -20,11 +21,12 @@ export interface TestApp {
 
 /**
  * The whole API, as `main.ts` builds it, on a fresh test database of the machine's PostgreSQL.
- * `controllers` adds probe controllers for tests of the HTTP pipeline itself.
+ * `controllers` adds probe controllers for tests of the HTTP pipeline itself; `clock` replaces the
+ * app's clock (see test-support/clock.ts).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { controllers?: Type[]; logDestination?: DestinationStream } = {},
+  opts: { controllers?: Type[]; logDestination?: DestinationStream; clock?: Clock } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadEnv({
@@ -35,10 +37,12 @@ export async function createTestApp(
     TOTP_ENCRYPTION_KEY: TEST_TOTP_KEY,
     ...env,
   });
-  const moduleRef = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [AppModule.register(config, { logDestination: opts.logDestination })],
     controllers: opts.controllers ?? [],
-  }).compile();
+  });
+  if (opts.clock) builder.overrideProvider(Clock).useValue(opts.clock);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
   configureApp(app, config);
   await app.init();

@@ -52,23 +52,66 @@ export function totpAtStep(secretBase32: string, step: number, digits = 6): stri
   return String(binary).padStart(digits, '0');
 }
 
-export function currentStep(period = 30): number {
-  return Math.floor(Date.now() / 1000 / period);
+export function currentStep(period = 30, nowMs = Date.now()): number {
+  return Math.floor(nowMs / 1000 / period);
 }
 
-/** Hands out codes for strictly increasing steps inside the server's T−1..T+1 window. */
+/** Where the authenticator reads the time, and how it moves it on when it must (see `coarse`). */
+export interface AuthenticatorClock {
+  nowMs(): number;
+  advance(ms: number): void;
+}
+
+const WALL_CLOCK: AuthenticatorClock = {
+  nowMs: () => Date.now(),
+  advance: () => {
+    throw new Error('this authenticator has no clock it may move: pass a SteppingClock');
+  },
+};
+
+export interface AuthenticatorOptions {
+  clock?: AuthenticatorClock;
+  /**
+   * For a server whose engine accepts T−1..T+1 without telling which step matched (Vault): it then
+   * takes the whole window as used, so a fresh code needs the server's step to have moved on by two.
+   * `next()` moves the clock that far when it has to (TOTP-02).
+   */
+  coarse?: boolean;
+}
+
+/** Hands out codes the server has not seen, for steps inside its T−1..T+1 window. */
 export class Authenticator {
   private lastStep = 0;
+  /** The server's step when the last code was handed out (coarse mode). */
+  private lastIssuedAt: number | null = null;
+  private readonly clock: AuthenticatorClock;
+  private readonly coarse: boolean;
 
-  constructor(readonly secret: string) {}
+  constructor(
+    readonly secret: string,
+    opts: AuthenticatorOptions = {},
+  ) {
+    this.clock = opts.clock ?? WALL_CLOCK;
+    this.coarse = opts.coarse ?? false;
+  }
 
-  static fromUrl(url: string): Authenticator {
-    return new Authenticator(parseOtpauthUrl(url).secret);
+  static fromUrl(url: string, opts: AuthenticatorOptions = {}): Authenticator {
+    return new Authenticator(parseOtpauthUrl(url).secret, opts);
   }
 
   /** A code the server has not seen yet: the next step after the last one handed out. */
   next(): string {
-    const now = currentStep();
+    let now = currentStep(30, this.clock.nowMs());
+    if (this.coarse) {
+      if (this.lastIssuedAt !== null && now < this.lastIssuedAt + 2) {
+        const target = this.lastIssuedAt + 2;
+        this.clock.advance(target * 30_000 - this.clock.nowMs() + 1);
+        now = target;
+      }
+      this.lastIssuedAt = now;
+      this.lastStep = now;
+      return totpAtStep(this.secret, now);
+    }
     const step = Math.max(this.lastStep + 1, now - 1);
     if (step > now + 1) throw new Error('no fresh step left in the window; wait for the next period');
     this.lastStep = step;
@@ -76,7 +119,7 @@ export class Authenticator {
   }
 
   at(offset: number): string {
-    return totpAtStep(this.secret, currentStep() + offset);
+    return totpAtStep(this.secret, currentStep(30, this.clock.nowMs()) + offset);
   }
 
   get last(): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog, Clock } from '@uyoop/shared';
 import { createHash } from 'node:crypto';
-import { isTotpCode, normaliseBackupCode, stepAt, TOTP_PERIOD_SECONDS } from '../domain/codes';
+import { isTotpCode, normaliseBackupCode, possibleSteps, TOTP_PERIOD_SECONDS } from '../domain/codes';
 import { CodeHasher } from './ports/code-hasher.port';
 import { TotpEngine } from './ports/totp-engine.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
@@ -36,11 +36,9 @@ export class CodeVerifier {
     const check = await this.engine.validate(keyName, code, now.getTime());
     if (!check.valid) return false;
     const hash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
-    const exactStep = check.step !== null;
-    const step = check.step ?? stepAt(now.getTime());
     return this.repo.acceptCode(
       userId,
-      { hash, step, exactStep },
+      { hash, steps: possibleSteps(check.step, now.getTime()) },
       new Date(now.getTime() + REMEMBER_MS),
       now,
     );

@@ -20,6 +20,22 @@ export function stepAt(epochMs: number): number {
   return Math.floor(epochMs / 1000 / TOTP_PERIOD_SECONDS);
 }
 
+/** The time steps an accepted TOTP code may belong to. */
+export interface StepRange {
+  first: number;
+  last: number;
+}
+
+/**
+ * The steps a just-accepted code may belong to: the one the engine matched, or — for an engine that
+ * checks T−1..T+1 and cannot say which (Vault) — that whole window around the server's step.
+ */
+export function possibleSteps(matched: number | null, nowMs: number): StepRange {
+  if (matched !== null) return { first: matched, last: matched };
+  const now = stepAt(nowMs);
+  return { first: now - 1, last: now + 1 };
+}
+
 /** New single-use backup codes, shown once as `XXXXX-XXXXX` (BC-03). */
 export function newBackupCodes(): string[] {
   return Array.from({ length: BACKUP_CODE_COUNT }, () => {

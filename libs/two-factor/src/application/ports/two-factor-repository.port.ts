@@ -1,3 +1,5 @@
+import type { StepRange } from '../../domain/codes';
+
 export interface TotpCredential {
   userId: string;
   keyName: string;
@@ -20,13 +22,14 @@ export abstract class TwoFactorRepository {
   abstract remove(userId: string): Promise<void>;
   /**
    * Records an accepted code, atomically. Refused (false) when the same code was accepted while it
-   * could still be valid (TOTP-01, TOTP-08), or when `step` does not come after the last accepted
-   * step: strictly when the engine knows the step it matched (TOTP-02), at least equal when it only
-   * knows the current one (Vault).
+   * could still be valid (TOTP-01, TOTP-08), or when it may come from a step at or before one an
+   * earlier code may have had (TOTP-02). The last step remembered is the latest `steps.last`. A code
+   * whose step is exact must come strictly after it; a code whose step is uncertain may start at it,
+   * since that step's code is the one already accepted and the used-code memory refuses it.
    */
   abstract acceptCode(
     userId: string,
-    code: { hash: string; step: number; exactStep: boolean },
+    code: { hash: string; steps: StepRange },
     validUntil: Date,
     now: Date,
   ): Promise<boolean>;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { newId, sql } from '@uyoop/shared';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { StepRange } from '../../domain/codes';
 import {
   type StoredBackupCode,
   type TotpCredential,
@@ -61,7 +62,7 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
 
   async acceptCode(
     userId: string,
-    code: { hash: string; step: number; exactStep: boolean },
+    code: { hash: string; steps: StepRange },
     validUntil: Date,
     now: Date,
   ): Promise<boolean> {
@@ -74,11 +75,12 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
           [userId, code.hash, validUntil],
         );
         if (fresh.affected !== 1) return false;
-        const later = code.exactStep ? 'last_step < $2' : 'last_step <= $2';
+        const { first, last } = code.steps;
+        const after = first === last ? 'last_step < $2' : 'last_step <= $2';
         const moved = await sql(
           m,
-          `UPDATE totp_credentials SET last_step = $2 WHERE user_id = $1 AND ${later}`,
-          [userId, code.step],
+          `UPDATE totp_credentials SET last_step = $3 WHERE user_id = $1 AND ${after}`,
+          [userId, first, last],
         );
         if (moved.affected !== 1) throw new StepNotAfterLast();
         return true;

@@ -1,0 +1,27 @@
+import { isTotpCode, normaliseBackupCode, possibleSteps, stepAt } from './codes';
+
+describe('TOTP codes', () => {
+  const at = Date.UTC(2026, 10, 27, 12, 0, 15); // 15 s into a step
+
+  it('TOTP-02: a matched step is exact; an unknown one spans the T−1..T+1 window of TOTP-03', () => {
+    const now = stepAt(at);
+    expect(possibleSteps(now - 1, at)).toEqual({ first: now - 1, last: now - 1 });
+    expect(possibleSteps(null, at)).toEqual({ first: now - 1, last: now + 1 });
+  });
+
+  it('TOTP-05: steps come from the server time only, 30 s each', () => {
+    expect(stepAt(at + 14_999)).toBe(stepAt(at));
+    expect(stepAt(at + 15_000)).toBe(stepAt(at) + 1);
+  });
+
+  it('TOTP-04: only six ASCII digits are a code', () => {
+    expect(isTotpCode('012345')).toBe(true);
+    for (const bad of ['12345', '1234567', '12 345', '１２３４５６', '123456\n', 123456, ['123456']])
+      expect(isTotpCode(bad)).toBe(false);
+  });
+
+  it('BC-05: backup codes are compared without dashes, spaces or case', () => {
+    expect(normaliseBackupCode(' abcde-12345 ')).toBe('ABCDE12345');
+    expect(normaliseBackupCode('ABCDE-1234I')).toBeNull(); // I is not in the alphabet
+  });
+});
