@@ -199,4 +199,25 @@ describe('VAL-03: GET /events pages (e2e)', () => {
     expect(res.status).toBe(400);
     expect(res.body.message).toEqual(['property page should not exist']);
   });
+
+  it('VAL-03: the OpenAPI document describes limit, cursor and the Link header', async () => {
+    const doc = (await http().get('/openapi.json')).body as {
+      paths: Record<
+        string,
+        {
+          get: {
+            parameters: { name: string; schema: object }[];
+            responses: Record<string, { headers?: object }>;
+          };
+        }
+      >;
+    };
+    const op = doc.paths['/events']!.get;
+    const limit = op.parameters.find((p) => p.name === 'limit');
+    expect(limit?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 100, default: 100 });
+    expect(op.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'type', 'cursor']),
+    );
+    expect(op.responses['200']?.headers).toHaveProperty('Link');
+  });
 });
