@@ -13,7 +13,8 @@ import { Authenticator } from '../../../test-support/totp';
  *
  * Each row builds its own request for the calling role: real ids, and fresh fixtures where the call
  * mutates state (the role deletes its *own* fixture owned by someone else), so the only thing that
- * varies between the cells of a row is the caller's role. Expected values are 2xx vs 403.
+ * varies between the cells of a row is the caller's role. Expected values are 2xx vs 403, and 404
+ * for another user's private meeting, which exists only for its creator and ADMINs (AC-03).
  */
 
 const ROLES = ['ADMIN', 'PROJET', 'DEV', 'OPS'] as const satisfies readonly Role[];
@@ -54,6 +55,13 @@ const gitAction = {
   type: 'git_action',
   extra: { repo_url: 'https://git.example.org/team/app.git', branch: 'main', action: 'fetch' },
 };
+const privateMeeting = { ...meeting, title: 'Matrix 1:1', extra: { subtype: 'other', private: true } };
+const hiddenFromNonAdmins = (ok: number): Record<R, number> => ({
+  ADMIN: ok,
+  PROJET: 404,
+  DEV: 404,
+  OPS: 404,
+});
 /** An event type each role may create (its "own" fixture). */
 const OWN_TYPE: Record<R, object> = { ADMIN: meeting, PROJET: meeting, DEV: gitAction, OPS: deployment };
 const freeze = {
@@ -88,6 +96,7 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
   let owner: { id: string; tokens: Tokens };
   const ownEvents = {} as Record<R, string>;
   let othersEvent: string;
+  let othersPrivateMeeting: string;
   let counter = 0;
   const unique = (prefix: string) => `${prefix}-${++counter}`;
   const bearer = (tokens: Tokens) => ({ Authorization: `Bearer ${tokens.access}` });
@@ -274,6 +283,12 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       call: (r) => http().get(`/events/${othersEvent}`).set(as(r)),
     },
     {
+      route: 'GET /events/:id',
+      variant: "another user's private meeting",
+      expect: hiddenFromNonAdmins(200),
+      call: (r) => http().get(`/events/${othersPrivateMeeting}`).set(as(r)),
+    },
+    {
       route: 'POST /events',
       variant: 'deployment_window',
       expect: { ADMIN: 201, PROJET: 201, DEV: 403, OPS: 201 },
@@ -312,6 +327,16 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
           .send({ title: unique('renamed') }),
     },
     {
+      route: 'PATCH /events/:id',
+      variant: "another user's private meeting",
+      expect: hiddenFromNonAdmins(200),
+      call: (r) =>
+        http()
+          .patch(`/events/${othersPrivateMeeting}`)
+          .set(as(r))
+          .send({ title: unique('renamed') }),
+    },
+    {
       route: 'DELETE /events/:id',
       variant: 'a fresh own event',
       expect: all(204),
@@ -327,6 +352,15 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       call: async (r) =>
         http()
           .delete(`/events/${await eventOf(owner, meeting)}`)
+          .set(as(r)),
+    },
+    {
+      route: 'DELETE /events/:id',
+      variant: 'a fresh private meeting of another user',
+      expect: hiddenFromNonAdmins(204),
+      call: async (r) =>
+        http()
+          .delete(`/events/${await eventOf(owner, privateMeeting)}`)
           .set(as(r)),
     },
     {
@@ -448,6 +482,7 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
     owner = await person('PROJET', 'mx-owner');
     for (const role of ROLES) ownEvents[role] = await eventOf(users[role], OWN_TYPE[role]);
     othersEvent = await eventOf(owner, meeting);
+    othersPrivateMeeting = await eventOf(owner, privateMeeting);
   });
   afterAll(() => t.close());
 

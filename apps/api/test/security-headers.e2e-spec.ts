@@ -272,6 +272,9 @@ describe('Security headers and transport (e2e)', () => {
       expect(res.status).toBe(200);
       expect(res.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
       expect(String(res.headers['vary'] ?? '')).toMatch(/origin/i);
+      // A browser client can read the next-page link of GET /events (VAL-03).
+      const exposed = String(res.headers['access-control-expose-headers'] ?? '').toLowerCase();
+      expect(exposed.split(/,\s*/)).toEqual(expect.arrayContaining(['link', 'x-request-id']));
     });
 
     it('HDR-04: preflight from the allowed Origin is answered; from a foreign Origin it is not', async () => {

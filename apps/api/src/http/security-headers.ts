@@ -59,7 +59,7 @@ export function corsFor(
     credentials: false,
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Deprecation', 'Sunset'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Deprecation', 'Sunset', 'Link'],
     maxAge: 600,
   });
 }

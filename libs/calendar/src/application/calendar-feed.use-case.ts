@@ -3,7 +3,8 @@ import { AuditLog, Clock, DomainError } from '@uyoop/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import { toICalendar } from '../domain/icalendar';
 import type { CalendarActor } from './calendar-actor';
-import { MAX_EVENTS_PER_QUERY } from './list-events.use-case';
+import { seesEveryPrivateEvent } from '../domain/event-rules';
+import { MAX_EVENTS_PER_FEED } from './list-events.use-case';
 import { EventRepository } from './ports/event-repository.port';
 import { FeedTokenRepository } from './ports/feed-token-repository.port';
 
@@ -57,18 +58,18 @@ export class CalendarFeed {
     }
   }
 
-  /** The feed: events from 30 days ago to a year ahead. */
+  /** The feed: the events its owner may see, from 30 days ago to a year ahead. */
   async render(token: string): Promise<string> {
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw new InvalidFeedToken();
     const owner = await this.tokens.ownerOf(hash(token));
     if (!owner) throw new InvalidFeedToken();
     const now = this.clock.now();
-    const events = await this.events.findOverlapping(
-      new Date(now.getTime() - 30 * DAY),
-      new Date(now.getTime() + 365 * DAY),
-      undefined,
-      MAX_EVENTS_PER_QUERY,
-    );
+    const { events } = await this.events.findOverlapping({
+      from: new Date(now.getTime() - 30 * DAY),
+      to: new Date(now.getTime() + 365 * DAY),
+      limit: MAX_EVENTS_PER_FEED,
+      visibleTo: { userId: owner.id, allPrivate: seesEveryPrivateEvent(owner.role) },
+    });
     return toICalendar(events, now);
   }
 }

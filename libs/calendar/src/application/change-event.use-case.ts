@@ -7,7 +7,9 @@ import {
   assertMayCreate,
   assertSpan,
   type EventType,
+  isVisibleTo,
   needsApproval,
+  type Viewer,
 } from '../domain/event-rules';
 import type { CalendarActor } from './calendar-actor';
 import { FreezeGuard } from './freeze-guard';
@@ -41,7 +43,7 @@ export class ChangeEvent {
     cmd: ChangeEventCommand,
     validateExtra: (type: EventType, extra: unknown) => Record<string, unknown>,
   ): Promise<CalendarEvent> {
-    const event = await this.get(id);
+    const event = await this.get(actor, id);
     assertMayChange(actor.role, actor.id, event.createdBy);
     if (cmd.type !== undefined && cmd.type !== event.type) {
       assertMayCreate(actor.role, cmd.type);
@@ -83,7 +85,7 @@ export class ChangeEvent {
   }
 
   async remove(actor: CalendarActor, id: string): Promise<void> {
-    const event = await this.get(id);
+    const event = await this.get(actor, id);
     assertMayChange(actor.role, actor.id, event.createdBy);
     await this.events.remove(id);
     await this.audit.record({
@@ -103,7 +105,7 @@ export class ChangeEvent {
     overrideReason?: string,
   ): Promise<CalendarEvent> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can approve deployment windows');
-    const event = await this.get(id);
+    const event = await this.get(actor, id);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
     if (event.createdBy === actor.id) throw new EventForbidden('Nobody approves their own deployment window');
     await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
@@ -123,7 +125,7 @@ export class ChangeEvent {
   /** ADMIN refuses a window waiting for approval, with a comment; audited. */
   async reject(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can reject deployment windows');
-    const event = await this.get(id);
+    const event = await this.get(actor, id);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
     if (event.createdBy === actor.id)
       throw new EventForbidden('Nobody decides on their own deployment window');
@@ -140,9 +142,10 @@ export class ChangeEvent {
     return rejected;
   }
 
-  async get(id: string): Promise<CalendarEvent> {
+  /** The event, or the same 404 whether it does not exist or is a private meeting hidden from the viewer (AC-03). */
+  async get(viewer: Viewer, id: string): Promise<CalendarEvent> {
     const event = await this.events.findById(id);
-    if (!event) throw new EventNotFound();
+    if (!event || !isVisibleTo(event, viewer)) throw new EventNotFound();
     return event;
   }
 }

@@ -5,7 +5,7 @@ import { ENVIRONMENTS, type EventType, GIT_ACTIONS, MEETING_SUBTYPES } from './e
 type Extra = Record<string, unknown>;
 
 const ALLOWED_KEYS: Record<EventType, readonly string[]> = {
-  meeting: ['subtype', 'link', 'notes'],
+  meeting: ['subtype', 'link', 'notes', 'private'],
   deployment_window: ['environment', 'services', 'needs_approval'],
   git_action: ['repo_url', 'branch', 'action', 'auto_trigger'],
 };
@@ -39,6 +39,7 @@ function meeting(e: Extra): Extra {
   if (e.subtype !== undefined) out.subtype = oneOf('extra.subtype', e.subtype, MEETING_SUBTYPES);
   if (e.link !== undefined) out.link = httpsUrl('extra.link', e.link);
   if (e.notes !== undefined) out.notes = text('extra.notes', e.notes, 5000);
+  if (e.private !== undefined) out.private = bool('extra.private', e.private);
   return out;
 }
 

@@ -29,6 +29,33 @@ export function assertMayChange(role: string, callerId: string, createdBy: strin
   throw new EventForbidden('Only the creator of an event or an ADMIN can change it');
 }
 
+/** Who is looking: the caller of the API, or the owner of a feed token. */
+export interface Viewer {
+  id: string;
+  role: string;
+}
+
+/** ADMINs see every event, private meetings included (AC-03). */
+export function seesEveryPrivateEvent(role: string): boolean {
+  return role === 'ADMIN';
+}
+
+/** A meeting whose `extra.private` is true. */
+export function isPrivate(event: { type: EventType; extra: Record<string, unknown> }): boolean {
+  return event.type === 'meeting' && event.extra.private === true;
+}
+
+/**
+ * A private meeting exists only for its creator and ADMINs (AC-03); everyone else is told it does
+ * not exist. The list queries apply the same rule in SQL (TypeOrmEventRepository).
+ */
+export function isVisibleTo(
+  event: { type: EventType; extra: Record<string, unknown>; createdBy: string },
+  viewer: Viewer,
+): boolean {
+  return !isPrivate(event) || event.createdBy === viewer.id || seesEveryPrivateEvent(viewer.role);
+}
+
 const HOUR = 3_600_000;
 /** Longest allowed span per type (VAL-02). */
 const MAX_SPAN_MS: Record<EventType, number> = {

@@ -9,14 +9,24 @@ import {
   Patch,
   Post,
   Query,
+  Req,
+  Res,
 } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { uuidParam } from '@uyoop/shared';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { type Actor, Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
 import { ChangeEvent } from '../../application/change-event.use-case';
 import { ListEvents } from '../../application/list-events.use-case';
 import { ScheduleEvent } from '../../application/schedule-event.use-case';
 import { validateExtra } from '../../domain/event-extra';
+import { MAX_PAGE_SIZE } from '../../domain/event-page';
 import { requireRfc3339 } from '../../domain/rfc3339';
 import { EventResponse } from './event.response';
 import {
@@ -28,6 +38,15 @@ import {
 } from './events.requests';
 
 const uuid = uuidParam('id');
+
+/** The same listing with the next page's cursor: the request's own path, so a global prefix stays. */
+function nextPage(req: Request, q: ListEventsQuery, cursor: string): string {
+  const params = new URLSearchParams({ from: q.from, to: q.to });
+  if (q.type !== undefined) params.set('type', q.type);
+  if (q.limit !== undefined) params.set('limit', q.limit);
+  params.set('cursor', cursor);
+  return `${req.originalUrl.split('?')[0] ?? ''}?${params.toString()}`;
+}
 
 @ApiTags('events')
 @ApiBearerAuth('bearer')
@@ -42,13 +61,32 @@ export class EventsController {
   @Get()
   @Authenticated()
   @LegacyAllowed()
-  @ApiOkResponse({ type: [EventResponse] })
-  async inRange(@Query() q: ListEventsQuery): Promise<EventResponse[]> {
-    const events = await this.list.execute(
-      requireRfc3339('from', q.from),
-      requireRfc3339('to', q.to),
-      q.type,
-    );
+  @ApiOkResponse({
+    type: [EventResponse],
+    description:
+      `One page (at most \`limit\`, default ${MAX_PAGE_SIZE}) of the events overlapping [from, to) that the caller ` +
+      'may see, by start then id. When more follow, the `Link` header names the next page.',
+    headers: {
+      Link: {
+        description: 'Only when more events follow: `</events?from=…&to=…&cursor=…>; rel="next"`',
+        schema: { type: 'string' },
+      },
+    },
+  })
+  async inRange(
+    @Query() q: ListEventsQuery,
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<EventResponse[]> {
+    const { events, next } = await this.list.execute(actor, {
+      from: requireRfc3339('from', q.from),
+      to: requireRfc3339('to', q.to),
+      type: q.type,
+      limit: q.limit !== undefined ? Number(q.limit) : MAX_PAGE_SIZE,
+      cursor: q.cursor,
+    });
+    if (next !== null) res.setHeader('Link', `<${nextPage(req, q, next)}>; rel="next"`);
     return events.map((e) => EventResponse.from(e));
   }
 
@@ -65,8 +103,9 @@ export class EventsController {
   @Authenticated()
   @LegacyAllowed()
   @ApiOkResponse({ type: EventResponse })
-  async one(@Param('id', uuid) id: string): Promise<EventResponse> {
-    return EventResponse.from(await this.change.get(id));
+  @ApiNotFoundResponse({ description: "No such event, or another user's private meeting (AC-03)" })
+  async one(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<EventResponse> {
+    return EventResponse.from(await this.change.get(actor, id));
   }
 
   @Post()

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EventRepository } from '../../application/ports/event-repository.port';
+import {
+  type EventPage,
+  EventRepository,
+  type OverlapQuery,
+} from '../../application/ports/event-repository.port';
 import type { CalendarEvent } from '../../domain/calendar-event';
 import type { EventType } from '../../domain/event-rules';
 
@@ -19,6 +23,15 @@ interface EventRow {
 }
 
 const COLUMNS = 'id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at';
+
+/** starts_at in whole microseconds since the epoch, exactly (PostgreSQL's precision, beyond a Date's). */
+const START_MICROS = `(extract(epoch FROM starts_at) * 1000000)::int8::text AS start_micros`;
+
+/** `2026-03-02T09:00:00.000123Z` for 1772442000000123: a timestamptz literal without losing microseconds. */
+function microsToTimestamp(micros: number): string {
+  const ms = Math.floor(micros / 1000);
+  return new Date(ms).toISOString().replace('Z', `${String(micros - ms * 1000).padStart(3, '0')}Z`);
+}
 
 const toEvent = (r: EventRow): CalendarEvent => ({
   id: r.id,
@@ -84,22 +97,33 @@ export class TypeOrmEventRepository extends EventRepository {
     return rows[0] ? toEvent(rows[0]) : null;
   }
 
-  async findOverlapping(
-    from: Date,
-    to: Date,
-    type: EventType | undefined,
-    limit: number,
-  ): Promise<CalendarEvent[]> {
+  async findOverlapping(q: OverlapQuery): Promise<EventPage> {
+    const params: unknown[] = [q.from, q.to, q.type ?? null, q.limit + 1];
+    const param = (value: unknown): string => `$${params.push(value)}`;
+    // No event lasts over 7 days (a database constraint), so the btree on (starts_at, id) finds every
+    // overlapping event in (start, id) order, the keyset of the next page is a bound of the same index
+    // scan, and the scan stops at the limit (docs/benchmarks.md). One row more than the page tells
+    // whether there is a next page.
+    const after = q.after
+      ? `AND (starts_at, id) > (${param(microsToTimestamp(q.after.startMicros))}::timestamptz, ${param(q.after.id)}::uuid)`
+      : '';
+    // AC-03: private meetings only for their creator and ADMINs, decided here so that pages stay whole.
+    const visible = q.visibleTo.allPrivate
+      ? ''
+      : `AND (type <> 'meeting' OR NOT (extra @> '{"private": true}'::jsonb) OR created_by = ${param(q.visibleTo.userId)}::uuid)`;
     const rows = (await this.db.query(
-      // No event lasts over 7 days (a database constraint), so the btree on (starts_at, id) finds every
-      // overlapping event in start order and the scan stops at the limit (docs/benchmarks.md).
-      `SELECT ${COLUMNS} FROM events
+      `SELECT ${COLUMNS}, ${START_MICROS} FROM events
         WHERE starts_at >= $1::timestamptz - interval '7 days' AND starts_at < $2 AND ends_at > $1
-          AND ($3::varchar IS NULL OR type = $3)
+          AND ($3::varchar IS NULL OR type = $3) ${after} ${visible}
         ORDER BY starts_at, id LIMIT $4`,
-      [from, to, type ?? null, limit],
-    )) as EventRow[];
-    return rows.map(toEvent);
+      params,
+    )) as (EventRow & { start_micros: string })[];
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      events: page.map(toEvent),
+      next: rows.length > q.limit && last ? { startMicros: Number(last.start_micros), id: last.id } : null,
+    };
   }
 
   async findConflictPairs(from: Date, to: Date): Promise<{ a: string; b: string; environment: string }[]> {

@@ -22,11 +22,11 @@ export class TypeOrmFeedTokenRepository extends FeedTokenRepository {
     return (await sql(this.db, `DELETE FROM feed_tokens WHERE user_id = $1`, [userId])).affected === 1;
   }
 
-  async ownerOf(tokenHash: string): Promise<string | null> {
+  async ownerOf(tokenHash: string): Promise<{ id: string; role: string } | null> {
     const rows = (await this.db.query(
-      `SELECT f.user_id FROM feed_tokens f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.is_active`,
+      `SELECT f.user_id, u.role FROM feed_tokens f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.is_active`,
       [tokenHash],
-    )) as { user_id: string }[];
-    return rows[0]?.user_id ?? null;
+    )) as { user_id: string; role: string }[];
+    return rows[0] ? { id: rows[0].user_id, role: rows[0].role } : null;
   }
 }
