@@ -2,48 +2,104 @@
  * Sets up a Vault for uyoop-cal, idempotently (product.md "Secrets"; replaces the original's
  * scripts/init-vault.sh):
  *
- *   KV v2 at secret/, the TOTP engine at totp/, AppRole auth, the least-privilege policy `uyoop-cal`
- *   (TOTP-09), the AppRole role `uyoop-cal` (token TTL 1 h, max 24 h), the role id and a secret id in a
- *   git-ignored env file (mode 0600), and `database_url` in secret/app/config when DATABASE_URL is given.
+ *   KV v2 at secret/, the TOTP engine at totp/, AppRole auth, two least-privilege policies and AppRole
+ *   roles (TOTP-09; token TTL 1 h, max 24 h each): `uyoop-cal` for the login path (check TOTP codes, read
+ *   secret/app/config) and `uyoop-cal-enrol` for the enrolment path (create, replace, delete TOTP keys);
+ *   both role ids and secret ids in a git-ignored env file (mode 0600), and `database_url` in
+ *   secret/app/config when DATABASE_URL is given.
  *
  * Usage (VAULT_ADDR and a root/admin VAULT_TOKEN in the environment; VAULT_CACERT, VAULT_TIMEOUT_MS optional):
  *   npx ts-node --transpile-only -P tsconfig.json scripts/vault-init.ts [--out config/vault.env] [--rotate-secret-id]
  *
- * A second run prints "nothing to change". `--rotate-secret-id` issues a new secret id, writes it, then
- * destroys the old one.
+ * A second run prints "nothing to change". `--rotate-secret-id` issues a new secret id for both roles,
+ * writes them, then destroys the old ones.
  */
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { VaultClient, VaultError } from '../libs/secrets/src/infrastructure/vault/vault-client';
 
+/** The login path's policy and AppRole role (the application's main credentials, VAULT_ROLE_ID). */
 export const APP_POLICY_NAME = 'uyoop-cal';
 export const APP_ROLE_NAME = 'uyoop-cal';
+/** The enrolment path's policy and AppRole role (VAULT_ENROL_ROLE_ID). */
+export const ENROL_POLICY_NAME = 'uyoop-cal-enrol';
+export const ENROL_ROLE_NAME = 'uyoop-cal-enrol';
 
 /**
- * What the application's token may do, and nothing else (TOTP-09): read its own config secrets, create,
- * overwrite and delete TOTP keys (enrolment, reset), check codes (login). No read of TOTP keys, no code
- * generation, no list, no other KV path. The built-in `default` policy adds only token self-management.
+ * Every TOTP key name starts with this (server-generated `user_<uuid>`, two-factor's `keyNameFor`), so
+ * the policies cover the application's keys and no other key on the same TOTP mount.
  */
-export const APP_POLICY_HCL = `# uyoop-cal application policy (written by scripts/vault-init.ts; least privilege, TOTP-09)
-path "secret/data/app/*" {
+export const TOTP_KEY_PREFIX = 'user_';
+/** The KV v2 secret the application reads (`database_url`), relative to the `secret/` mount. */
+export const APP_CONFIG_PATH = 'app/config';
+
+/**
+ * The login path (TOTP-09): check codes (`update totp/code/user_*`) and read its own config secret.
+ * No key writes, no key reads, no code generation (`GET totp/code`), no list, no other KV path, no
+ * metadata. The built-in `default` policy adds only token self-management (lookup-self, renew-self).
+ * `configPath` exists for the contract tests, which give each run its own secret; the script always
+ * uses {@link APP_CONFIG_PATH}.
+ */
+export function loginPolicyHcl(configPath: string = APP_CONFIG_PATH): string {
+  return `# uyoop-cal login policy (written by scripts/vault-init.ts; least privilege, TOTP-09)
+path "secret/data/${configPath}" {
   capabilities = ["read"]
 }
-path "totp/keys/*" {
-  capabilities = ["create", "update", "delete"]
-}
-path "totp/code/*" {
+path "totp/code/${TOTP_KEY_PREFIX}*" {
   capabilities = ["update"]
 }
 `;
+}
 
-const ROLE_SETTINGS = { token_ttl: 3600, token_max_ttl: 86400, token_policies: [APP_POLICY_NAME] } as const;
+/**
+ * The enrolment path (TOTP-09): create, replace (setup again) and delete (disable, admin reset) TOTP
+ * keys. It cannot check codes, read keys, generate codes, or read any secret.
+ */
+export const ENROL_POLICY_HCL = `# uyoop-cal enrolment policy (written by scripts/vault-init.ts; least privilege, TOTP-09)
+path "totp/keys/${TOTP_KEY_PREFIX}*" {
+  capabilities = ["create", "update", "delete"]
+}
+`;
+
+/** The login policy as the script writes it. */
+export const APP_POLICY_HCL = loginPolicyHcl();
+
+const TOKEN_SETTINGS = { token_ttl: 3600, token_max_ttl: 86400 } as const;
+
+interface RoleSpec {
+  role: string;
+  policy: string;
+  hcl: string;
+  roleIdVariable: 'VAULT_ROLE_ID' | 'VAULT_ENROL_ROLE_ID';
+  secretIdVariable: 'VAULT_SECRET_ID' | 'VAULT_ENROL_SECRET_ID';
+}
+
+const ROLES: readonly RoleSpec[] = [
+  {
+    role: APP_ROLE_NAME,
+    policy: APP_POLICY_NAME,
+    hcl: APP_POLICY_HCL,
+    roleIdVariable: 'VAULT_ROLE_ID',
+    secretIdVariable: 'VAULT_SECRET_ID',
+  },
+  {
+    role: ENROL_ROLE_NAME,
+    policy: ENROL_POLICY_NAME,
+    hcl: ENROL_POLICY_HCL,
+    roleIdVariable: 'VAULT_ENROL_ROLE_ID',
+    secretIdVariable: 'VAULT_ENROL_SECRET_ID',
+  },
+];
 
 export interface VaultInitOptions {
   /** VAULT_ADDR. */
   address: string;
   /** A root or admin (sudo on sys/auth, sys/mounts, sys/policies) token, VAULT_TOKEN. */
   token: string;
-  /** The env file receiving VAULT_ROLE_ID / VAULT_SECRET_ID; default config/vault.env. */
+  /**
+   * The env file receiving VAULT_ROLE_ID / VAULT_SECRET_ID (login) and VAULT_ENROL_ROLE_ID /
+   * VAULT_ENROL_SECRET_ID (enrolment); default config/vault.env.
+   */
   out?: string;
   rotateSecretId?: boolean;
   /** Stored in secret/app/config (key database_url) when given and different. */
@@ -59,7 +115,10 @@ export interface VaultInitResult {
   changes: string[];
   /** Things the operator should know (e.g. the old secret id could not be destroyed). */
   warnings: string[];
+  /** The login role's id (`uyoop-cal`). */
   roleId: string;
+  /** The enrolment role's id (`uyoop-cal-enrol`). */
+  enrolRoleId: string;
   envFile: string;
 }
 
@@ -88,68 +147,99 @@ export async function vaultInit(opts: VaultInitOptions): Promise<VaultInitResult
   await ensureMount(vault, 'sys/mounts', 'totp', { type: 'totp' }, changed, warn);
   await ensureMount(vault, 'sys/auth', 'approle', { type: 'approle' }, changed, warn);
 
-  // 2. Policy.
-  const policy = await readOrUndefined(() =>
-    vault.request<{ policy?: string }>('GET', `sys/policies/acl/${APP_POLICY_NAME}`),
-  );
-  if (policy?.data?.policy !== APP_POLICY_HCL) {
-    await vault.request('PUT', `sys/policies/acl/${APP_POLICY_NAME}`, { body: { policy: APP_POLICY_HCL } });
-    changed(`policy ${APP_POLICY_NAME} ${policy ? 'updated' : 'written'}`);
-  }
+  // 2. Policies and AppRole roles: login, then enrolment.
+  const roleIds: Record<string, string> = {};
+  for (const spec of ROLES) roleIds[spec.role] = await ensureRole(vault, spec, changed);
 
-  // 3. AppRole role.
-  const rolePath = `auth/approle/role/${APP_ROLE_NAME}`;
-  const role = await readOrUndefined(() => vault.request<Record<string, unknown>>('GET', rolePath));
-  if (!role?.data || !roleMatches(role.data)) {
-    await vault.request('POST', rolePath, { body: ROLE_SETTINGS });
-    changed(
-      `AppRole role ${APP_ROLE_NAME} ${role ? 'updated' : 'created'} (token_ttl 1h, token_max_ttl 24h)`,
-    );
-  }
-  const roleIdAnswer = await vault.request<{ role_id: string }>('GET', `${rolePath}/role-id`);
-  const roleId = roleIdAnswer?.data?.role_id;
-  if (!roleId) throw new Error(`no role id for ${rolePath}`);
-
-  // 4. Credentials file.
+  // 3. Credentials file: a new secret id for each role whose credentials on file do not log in, or for
+  //    both with --rotate-secret-id; the old ones are destroyed once the file holds the new ones.
   const existing = await readEnvFile(envFile);
-  const fileValid =
-    existing.VAULT_ROLE_ID === roleId &&
-    !!existing.VAULT_SECRET_ID &&
-    (await canLogIn(opts, roleId, existing.VAULT_SECRET_ID));
-  if (!fileValid) {
-    const secretId = await newSecretId(vault, rolePath);
-    await writeEnvFile(envFile, roleId, secretId);
-    changed(`new secret id written to ${envFile} (mode 0600)`);
-  } else if (opts.rotateSecretId) {
-    const oldSecretId = existing.VAULT_SECRET_ID as string;
-    const secretId = await newSecretId(vault, rolePath);
-    await writeEnvFile(envFile, roleId, secretId);
-    changed(`secret id rotated in ${envFile}`);
-    try {
-      await vault.request('POST', `${rolePath}/secret-id/destroy`, { body: { secret_id: oldSecretId } });
-      changed('old secret id destroyed');
-    } catch (error) {
-      if (!(error instanceof VaultError)) throw error;
-      warn(
-        `the old secret id could not be destroyed (${error.status} ${error.message.replace(/\s+/g, ' ').trim()}); it still logs in`,
-      );
+  const values: Record<string, string> = {};
+  const toDestroy: { spec: RoleSpec; secretId: string }[] = [];
+  const fileChanges: string[] = [];
+  for (const spec of ROLES) {
+    const roleId = roleIds[spec.role] as string;
+    const onFile = existing[spec.secretIdVariable];
+    const valid =
+      existing[spec.roleIdVariable] === roleId && !!onFile && (await canLogIn(opts, roleId, onFile));
+    values[spec.roleIdVariable] = roleId;
+    if (!valid) {
+      values[spec.secretIdVariable] = await newSecretId(vault, rolePathOf(spec));
+      fileChanges.push(`new secret id for ${spec.role} written to ${envFile} (mode 0600)`);
+      if (opts.rotateSecretId)
+        log(`no valid secret id of ${spec.role} was on file; the new one needs no rotation`);
+    } else if (opts.rotateSecretId) {
+      values[spec.secretIdVariable] = await newSecretId(vault, rolePathOf(spec));
+      toDestroy.push({ spec, secretId: onFile as string });
+      fileChanges.push(`secret id of ${spec.role} rotated in ${envFile}`);
+    } else {
+      values[spec.secretIdVariable] = onFile as string;
     }
+  }
+  if (fileChanges.length > 0) {
+    await writeEnvFile(envFile, values);
+    fileChanges.forEach(changed);
   } else {
     await ensureFileMode(envFile, changed);
   }
-  if (opts.rotateSecretId && !fileValid) log(`no valid secret id was on file; the new one needs no rotation`);
+  for (const { spec, secretId } of toDestroy) {
+    try {
+      await vault.request('POST', `${rolePathOf(spec)}/secret-id/destroy`, { body: { secret_id: secretId } });
+      changed(`old secret id of ${spec.role} destroyed`);
+    } catch (error) {
+      if (!(error instanceof VaultError)) throw error;
+      warn(
+        `the old secret id of ${spec.role} could not be destroyed (${error.status} ${error.message.replace(/\s+/g, ' ').trim()}); it still logs in`,
+      );
+    }
+  }
 
-  // 5. database_url.
+  // 4. database_url.
   if (opts.databaseUrl) {
-    const current = await vault.readKv('app/config');
+    const current = await vault.readKv(APP_CONFIG_PATH);
     if (current?.database_url !== opts.databaseUrl) {
-      await vault.writeKv('app/config', { ...(current ?? {}), database_url: opts.databaseUrl });
+      await vault.writeKv(APP_CONFIG_PATH, { ...(current ?? {}), database_url: opts.databaseUrl });
       changed('database_url stored in secret/app/config');
     }
   }
 
   if (changes.length === 0) log('nothing to change');
-  return { changes, warnings, roleId, envFile };
+  return {
+    changes,
+    warnings,
+    roleId: roleIds[APP_ROLE_NAME] as string,
+    enrolRoleId: roleIds[ENROL_ROLE_NAME] as string,
+    envFile,
+  };
+}
+
+function rolePathOf(spec: RoleSpec): string {
+  return `auth/approle/role/${spec.role}`;
+}
+
+/** Writes the policy and the role when they differ from the spec; returns the role id. */
+async function ensureRole(
+  vault: VaultClient,
+  spec: RoleSpec,
+  changed: (line: string) => void,
+): Promise<string> {
+  const policy = await readOrUndefined(() =>
+    vault.request<{ policy?: string }>('GET', `sys/policies/acl/${spec.policy}`),
+  );
+  if (policy?.data?.policy !== spec.hcl) {
+    await vault.request('PUT', `sys/policies/acl/${spec.policy}`, { body: { policy: spec.hcl } });
+    changed(`policy ${spec.policy} ${policy ? 'updated' : 'written'}`);
+  }
+  const rolePath = rolePathOf(spec);
+  const role = await readOrUndefined(() => vault.request<Record<string, unknown>>('GET', rolePath));
+  if (!role?.data || !roleMatches(role.data, spec.policy)) {
+    await vault.request('POST', rolePath, { body: { ...TOKEN_SETTINGS, token_policies: [spec.policy] } });
+    changed(`AppRole role ${spec.role} ${role ? 'updated' : 'created'} (token_ttl 1h, token_max_ttl 24h)`);
+  }
+  const answer = await vault.request<{ role_id: string }>('GET', `${rolePath}/role-id`);
+  const roleId = answer?.data?.role_id;
+  if (!roleId) throw new Error(`no role id for ${rolePath}`);
+  return roleId;
 }
 
 async function ensureMount(
@@ -187,13 +277,13 @@ async function ensureMount(
   }
 }
 
-function roleMatches(data: Record<string, unknown>): boolean {
+function roleMatches(data: Record<string, unknown>, policy: string): boolean {
   const policies = Array.isArray(data.token_policies) ? data.token_policies.map(String) : [];
   return (
-    Number(data.token_ttl) === ROLE_SETTINGS.token_ttl &&
-    Number(data.token_max_ttl) === ROLE_SETTINGS.token_max_ttl &&
+    Number(data.token_ttl) === TOKEN_SETTINGS.token_ttl &&
+    Number(data.token_max_ttl) === TOKEN_SETTINGS.token_max_ttl &&
     policies.length === 1 &&
-    policies[0] === APP_POLICY_NAME
+    policies[0] === policy
   );
 }
 
@@ -251,11 +341,14 @@ export async function readEnvFile(path: string): Promise<Record<string, string>>
 }
 
 /** Written to a temporary file created with mode 0600, then renamed over the target. */
-async function writeEnvFile(path: string, roleId: string, secretId: string): Promise<void> {
+async function writeEnvFile(path: string, values: Record<string, string>): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const text =
     `# Vault AppRole credentials of uyoop-cal, written by scripts/vault-init.ts. Never commit this file.\n` +
-    `VAULT_ROLE_ID=${roleId}\nVAULT_SECRET_ID=${secretId}\n`;
+    `# Login path (role ${APP_ROLE_NAME}): check TOTP codes, read secret/${APP_CONFIG_PATH}.\n` +
+    `VAULT_ROLE_ID=${values.VAULT_ROLE_ID}\nVAULT_SECRET_ID=${values.VAULT_SECRET_ID}\n` +
+    `# Enrolment path (role ${ENROL_ROLE_NAME}): create and delete TOTP keys.\n` +
+    `VAULT_ENROL_ROLE_ID=${values.VAULT_ENROL_ROLE_ID}\nVAULT_ENROL_SECRET_ID=${values.VAULT_ENROL_SECRET_ID}\n`;
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, text, { mode: 0o600 });
   await chmod(tmp, 0o600);
@@ -295,7 +388,10 @@ async function main(): Promise<void> {
     caCertPath: process.env.VAULT_CACERT || undefined,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
   });
-  process.stdout.write(`role ${APP_ROLE_NAME}: role id ${result.roleId}; credentials in ${result.envFile}\n`);
+  process.stdout.write(
+    `role ${APP_ROLE_NAME} (login): role id ${result.roleId}; role ${ENROL_ROLE_NAME} (enrolment): ` +
+      `role id ${result.enrolRoleId}; credentials in ${result.envFile}\n`,
+  );
 }
 
 if (require.main === module) {

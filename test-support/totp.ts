@@ -112,7 +112,11 @@ export class Authenticator {
       this.lastStep = now;
       return totpAtStep(this.secret, now);
     }
-    const step = Math.max(this.lastStep + 1, now - 1);
+    let step = Math.max(this.lastStep + 1, now - 1);
+    // A code of step T−1 stops being valid when the server's step moves on: not that one in the last
+    // seconds of a step, or a request that crosses the boundary is refused.
+    const msLeftInStep = (now + 1) * 30_000 - this.clock.nowMs();
+    if (step === now - 1 && msLeftInStep < 3_000) step = now;
     if (step > now + 1) throw new Error('no fresh step left in the window; wait for the next period');
     this.lastStep = step;
     return totpAtStep(this.secret, step);

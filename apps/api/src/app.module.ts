@@ -1,7 +1,12 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
-import { SecretsModule, VaultClient, vaultClientOptionsFrom } from '@uyoop/secrets';
+import {
+  SecretsModule,
+  VaultClient,
+  vaultClientOptionsFrom,
+  vaultEnrolClientOptionsFrom,
+} from '@uyoop/secrets';
 import { CalendarModule } from '@uyoop/calendar';
 import { requestContext, SharedModule } from '@uyoop/shared';
 import { TwoFactorModule } from '@uyoop/two-factor';
@@ -32,7 +37,11 @@ export class AppModule implements NestModule {
   static register(env: Env = loadEnv(), opts: { logDestination?: DestinationStream } = {}): DynamicModule {
     const redis = env.REDIS_URL ? new RedisConnection(env.REDIS_URL) : undefined;
     const config = authConfigFrom(env);
+    // Vault: the main (login path) client checks TOTP codes and reads secrets; the enrolment path's own
+    // AppRole, when configured, creates and deletes TOTP keys (TOTP-09, ADR 0003).
     const vault = env.VAULT_ADDR ? new VaultClient(vaultClientOptionsFrom(env)) : undefined;
+    const enrolOptions = vault ? vaultEnrolClientOptionsFrom(env) : undefined;
+    const vaultEnrolment = enrolOptions ? new VaultClient(enrolOptions) : undefined;
     // Without Vault, TOTP seeds are sealed locally under a key that is not in the database.
     const sealingKey = vault
       ? undefined
@@ -50,7 +59,7 @@ export class AppModule implements NestModule {
           config,
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
         }),
-        TwoFactorModule.register({ vault, sealingKey }),
+        TwoFactorModule.register({ vault, vaultEnrolment, sealingKey }),
         CalendarModule,
         HealthModule,
       ],

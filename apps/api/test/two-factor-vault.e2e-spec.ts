@@ -2,9 +2,12 @@ import { LocalSecretStore, VaultClient, vaultClientOptionsFrom, VaultSecretStore
 import {
   provisionApp,
   startVaultTarget,
-  type AppRoleCredentials,
+  type AppCredentials,
   type VaultTarget,
 } from '@uyoop/secrets/testing';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { type SteppingClock, steppingClockFor } from '../../../test-support/clock';
@@ -16,10 +19,15 @@ import { resolveDatabaseTarget } from '../src/database/database-target';
 // A real Vault's clock cannot be moved: there, fresh codes are waited for (test-support/clock.ts).
 if (process.env.VAULT_ADDR) jest.setTimeout(10 * 60_000);
 
-/** Two-factor through the API with Vault's TOTP engine: the emulator, or a real Vault when VAULT_ADDR is set. */
+/**
+ * Two-factor through the API with Vault's TOTP engine: the emulator, or a real Vault when VAULT_ADDR is set.
+ * The app runs with split credentials (TOTP-09): a login role that may only check codes (and read its
+ * config) and an enrolment role that may only write keys. Each role lacks the other's rights, so a flow
+ * that passes shows each call went out with the right token.
+ */
 describe('two-factor with Vault (e2e)', () => {
   let target: VaultTarget;
-  let creds: AppRoleCredentials;
+  let creds: AppCredentials;
   let t: TestApp;
   let clock: SteppingClock;
   const http = () => request(t.app.getHttpServer());
@@ -34,6 +42,8 @@ describe('two-factor with Vault (e2e)', () => {
         VAULT_ADDR: target.address,
         VAULT_ROLE_ID: creds.roleId,
         VAULT_SECRET_ID: creds.secretId,
+        VAULT_ENROL_ROLE_ID: creds.enrol.roleId,
+        VAULT_ENROL_SECRET_ID: creds.enrol.secretId,
         VAULT_TIMEOUT_MS: '1500',
       },
       { clock },
@@ -50,8 +60,8 @@ describe('two-factor with Vault (e2e)', () => {
     return res.body.mfa_token as string;
   }
 
-  it('the whole flow, as a person would: setup, scan, enable, log in, replay refused, backup code once, disable', async () => {
-    await seedUser(t.app, 'vera', 'OPS');
+  it('TOTP-09 split credentials: the whole flow, as a person would: setup, scan, enable, log in, replay refused, backup code once, disable', async () => {
+    const vera = await seedUser(t.app, 'vera', 'OPS');
     const tokens = await login(t.app, 'vera');
     const auth = { Authorization: `Bearer ${tokens.access}` };
     const setup = await http().post('/2fa/setup').set(auth);
@@ -104,6 +114,8 @@ describe('two-factor with Vault (e2e)', () => {
     expect(
       (await http().post('/login').send({ username: 'vera', password: PASSWORD })).body.requires_totp,
     ).toBe(false);
+    // Disable deleted the key (with the enrolment token).
+    expect((await target.root('GET', `totp/keys/user_${vera.id.replace(/-/g, '')}`)).status).toBe(404);
   });
 
   it('TOTP-08: after a Vault restart (its used-code memory lost) the app still refuses a replay', async () => {
@@ -187,10 +199,12 @@ describe('two-factor with Vault (e2e)', () => {
     expect(
       (await target.root('POST', 'secret/data/app/config', { data: { database_url: url } })).status,
     ).toBe(200);
+    // The login policy as vault:init writes it: read on secret/data/app/config only.
+    const production = await provisionApp(target, { configPath: 'app/config' });
     const env = loadEnv({
       VAULT_ADDR: target.address,
-      VAULT_ROLE_ID: creds.roleId,
-      VAULT_SECRET_ID: creds.secretId,
+      VAULT_ROLE_ID: production.roleId,
+      VAULT_SECRET_ID: production.secretId,
     });
     await expect(
       resolveDatabaseTarget(env, new VaultSecretStore(new VaultClient(vaultClientOptionsFrom(env)))),
@@ -203,5 +217,78 @@ describe('two-factor with Vault (e2e)', () => {
       kind: 'embedded',
       dataDir: './data',
     });
+  });
+});
+
+/**
+ * TOTP-09 with other credential set-ups, each on an app of its own. In a separate block, after the main
+ * app is closed: starting and closing a second app in the same file invalidated the first app's access
+ * tokens (seen while writing these tests; not investigated here).
+ */
+describe('two-factor with Vault, other credential set-ups (e2e)', () => {
+  let target: VaultTarget;
+  let creds: AppCredentials;
+
+  beforeAll(async () => {
+    target = await startVaultTarget();
+    creds = await provisionApp(target);
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+
+  it('TOTP-09: with the login credentials alone (split off), enrolment is refused with 503, not done with a broader token', async () => {
+    const loginOnly = await createTestApp({
+      VAULT_ADDR: target.address,
+      VAULT_ROLE_ID: creds.roleId,
+      VAULT_SECRET_ID: creds.secretId,
+      VAULT_TIMEOUT_MS: '1500',
+    });
+    try {
+      await seedUser(loginOnly.app, 'yuri', 'DEV');
+      const tokens = await login(loginOnly.app, 'yuri');
+      const setup = await request(loginOnly.app.getHttpServer())
+        .post('/2fa/setup')
+        .set({ Authorization: `Bearer ${tokens.access}` });
+      expect(setup.status).toBe(503);
+      expect(setup.body.otpauth_url).toBeUndefined();
+    } finally {
+      await loginOnly.close();
+    }
+  });
+
+  it('TOTP-09: both secret ids from the env file vault:init writes (VAULT_SECRET_ID_FILE, VAULT_ENROL_SECRET_ID_FILE)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'totp09-'));
+    const file = join(dir, 'vault.env');
+    await writeFile(
+      file,
+      `VAULT_ROLE_ID=${creds.roleId}\nVAULT_SECRET_ID=${creds.secretId}\n` +
+        `VAULT_ENROL_ROLE_ID=${creds.enrol.roleId}\nVAULT_ENROL_SECRET_ID=${creds.enrol.secretId}\n`,
+      { mode: 0o600 },
+    );
+    const fromFile = await createTestApp({
+      VAULT_ADDR: target.address,
+      VAULT_ROLE_ID: creds.roleId,
+      VAULT_SECRET_ID_FILE: file,
+      VAULT_ENROL_ROLE_ID: creds.enrol.roleId,
+      VAULT_ENROL_SECRET_ID_FILE: file,
+      VAULT_TIMEOUT_MS: '1500',
+    });
+    try {
+      await seedUser(fromFile.app, 'zoe', 'DEV');
+      const tokens = await login(fromFile.app, 'zoe');
+      const auth = { Authorization: `Bearer ${tokens.access}` };
+      const setup = await request(fromFile.app.getHttpServer()).post('/2fa/setup').set(auth);
+      expect(setup.status).toBe(200);
+      const phone = Authenticator.fromUrl(setup.body.otpauth_url);
+      const enable = await request(fromFile.app.getHttpServer())
+        .post('/2fa/enable')
+        .set(auth)
+        .send({ code: phone.next() });
+      expect(enable.status).toBe(200);
+    } finally {
+      await fromFile.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,10 +34,13 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
       vault = await startVaultTarget();
       clock = steppingClockFor(vault);
       const creds = await provisionApp(vault);
+      // Split credentials (TOTP-09): the login role checks codes, the enrolment role writes keys.
       Object.assign(env, {
         VAULT_ADDR: vault.address,
         VAULT_ROLE_ID: creds.roleId,
         VAULT_SECRET_ID: creds.secretId,
+        VAULT_ENROL_ROLE_ID: creds.enrol.roleId,
+        VAULT_ENROL_SECRET_ID: creds.enrol.secretId,
       });
     }
     clock ??= steppingClockFor();

@@ -7,5 +7,9 @@ export const DATABASE_URL_SECRET = { path: 'app/config', key: 'database_url' } a
 export { VaultClient, VaultError, VaultUnavailable } from './infrastructure/vault/vault-client';
 export type { VaultClientOptions, VaultHealth } from './infrastructure/vault/vault-client';
 export { VaultSecretStore } from './infrastructure/vault/vault-secret-store.adapter';
-export { vaultClientOptionsFrom, vaultConfigured } from './infrastructure/vault/vault-settings';
+export {
+  vaultClientOptionsFrom,
+  vaultConfigured,
+  vaultEnrolClientOptionsFrom,
+} from './infrastructure/vault/vault-settings';
 export type { VaultSettings } from './infrastructure/vault/vault-settings';

@@ -1,4 +1,4 @@
-import { ConfigError, loadEnv } from './env';
+import { ConfigError, loadEnv, SENSITIVE_VARIABLES } from './env';
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -81,5 +81,58 @@ describe('loadEnv', () => {
     expect(() => loadEnv({ PORT: '-1' })).toThrow(
       'Invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "-1")',
     );
+  });
+
+  describe('TOTP-09: the enrolment path’s own Vault AppRole', () => {
+    const vault = {
+      VAULT_ADDR: 'https://vault:8200',
+      VAULT_ROLE_ID: 'login-role',
+      VAULT_SECRET_ID: 'login-secret',
+    };
+    const together =
+      'VAULT_ENROL_ROLE_ID and VAULT_ENROL_SECRET_ID (or VAULT_ENROL_SECRET_ID_FILE) must be set together';
+
+    it('is optional outside production: both or neither', () => {
+      expect(problems(vault)).toEqual([]);
+      const env = loadEnv({
+        ...vault,
+        VAULT_ENROL_ROLE_ID: 'enrol-role',
+        VAULT_ENROL_SECRET_ID: 'enrol-secret',
+      });
+      expect(env).toMatchObject({ VAULT_ENROL_ROLE_ID: 'enrol-role', VAULT_ENROL_SECRET_ID: 'enrol-secret' });
+      expect(
+        loadEnv({ ...vault, VAULT_ENROL_ROLE_ID: 'r', VAULT_ENROL_SECRET_ID_FILE: 'config/vault.env' })
+          .VAULT_ENROL_SECRET_ID_FILE,
+      ).toBe('config/vault.env');
+      expect(problems({ ...vault, VAULT_ENROL_ROLE_ID: 'enrol-role' })).toEqual([together]);
+      expect(problems({ ...vault, VAULT_ENROL_SECRET_ID: 'enrol-secret' })).toEqual([together]);
+      expect(problems({ ...vault, VAULT_ENROL_SECRET_ID_FILE: 'config/vault.env' })).toEqual([together]);
+    });
+
+    it('needs VAULT_ADDR', () => {
+      expect(problems({ VAULT_ENROL_ROLE_ID: 'r', VAULT_ENROL_SECRET_ID: 's' })).toEqual([
+        'VAULT_ENROL_ROLE_ID needs VAULT_ADDR',
+      ]);
+    });
+
+    it('is required in production with Vault (one token for key writes and code checks is refused)', () => {
+      const production = { ...vault, NODE_ENV: 'production' };
+      expect(problems(production)).toEqual([
+        expect.stringMatching(
+          /^VAULT_ENROL_ROLE_ID and VAULT_ENROL_SECRET_ID .* are required in production with Vault/,
+        ),
+      ]);
+      expect(
+        problems({ ...production, VAULT_ENROL_ROLE_ID: 'r', VAULT_ENROL_SECRET_ID_FILE: '/run/enrol' }),
+      ).toEqual([]);
+      expect(problems({ NODE_ENV: 'production' })).toEqual([]); // no Vault: nothing to split
+    });
+
+    it('the enrolment secret id is sensitive and never echoed', () => {
+      expect(SENSITIVE_VARIABLES.has('VAULT_ENROL_SECRET_ID')).toBe(true);
+      const found = problems({ VAULT_ENROL_SECRET_ID: 'enrol-hunter2' });
+      expect(found).toEqual([together]);
+      expect(found.join('\n')).not.toContain('hunter2');
+    });
   });
 });

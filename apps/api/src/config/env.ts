@@ -55,6 +55,7 @@ export const SENSITIVE_VARIABLES = new Set([
   'VAULT_TOKEN',
   'VAULT_SECRET_ID',
   'VAULT_APPROLE_SECRET_ID',
+  'VAULT_ENROL_SECRET_ID',
 ]);
 
 export class Env {
@@ -287,6 +288,26 @@ export class Env {
   @IsString()
   VAULT_SECRET_ID_FILE?: string;
 
+  /**
+   * The enrolment path's own AppRole (TOTP-09): TOTP keys are created and deleted with its token, the
+   * main one only checks codes and reads config. Both or neither; required in production with Vault.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_ENROL_ROLE_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_ENROL_SECRET_ID?: string;
+
+  /** A file holding the enrolment secret id (or the env file `npm run vault:init` writes), re-read at every login. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  VAULT_ENROL_SECRET_ID_FILE?: string;
+
   /** CA certificate (PEM file) that signs Vault's TLS certificate. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -384,6 +405,21 @@ function crossChecks(env: Env): string[] {
         'VAULT_ADDR is set but Vault has no credentials: set VAULT_ROLE_ID with VAULT_SECRET_ID (or VAULT_SECRET_ID_FILE), or VAULT_TOKEN',
       );
     }
+  }
+  // TOTP-09: the enrolment path's own AppRole. Both halves or neither; only with Vault; and in
+  // production a Vault deployment must use it (one token for key writes and code checks is refused).
+  const enrolRole = env.VAULT_ENROL_ROLE_ID !== undefined;
+  const enrolSecret = (env.VAULT_ENROL_SECRET_ID_FILE ?? env.VAULT_ENROL_SECRET_ID) !== undefined;
+  if (enrolRole !== enrolSecret) {
+    problems.push(
+      'VAULT_ENROL_ROLE_ID and VAULT_ENROL_SECRET_ID (or VAULT_ENROL_SECRET_ID_FILE) must be set together',
+    );
+  } else if (enrolRole && !env.VAULT_ADDR) {
+    problems.push('VAULT_ENROL_ROLE_ID needs VAULT_ADDR');
+  } else if (!enrolRole && env.VAULT_ADDR && env.NODE_ENV === 'production') {
+    problems.push(
+      'VAULT_ENROL_ROLE_ID and VAULT_ENROL_SECRET_ID (or VAULT_ENROL_SECRET_ID_FILE) are required in production with Vault (TOTP-09: TOTP keys are written with their own token; `npm run vault:init` writes them)',
+    );
   }
   if (env.AUTH_LEGACY_X_USER_ID) {
     if (env.NODE_ENV === 'production')

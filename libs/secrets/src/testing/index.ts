@@ -4,4 +4,8 @@ export {
   newSecretId,
   revokeSelf,
 } from '../infrastructure/vault/testing/vault-target';
-export type { VaultTarget, AppRoleCredentials } from '../infrastructure/vault/testing/vault-target';
+export type {
+  VaultTarget,
+  AppRoleCredentials,
+  AppCredentials,
+} from '../infrastructure/vault/testing/vault-target';

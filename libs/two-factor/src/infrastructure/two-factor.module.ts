@@ -1,4 +1,12 @@
-import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type Provider,
+} from '@nestjs/common';
 import { SecondFactor } from '@uyoop/auth';
 import { CodeVerifier } from '../application/code-verifier';
 import { DisableTwoFactor } from '../application/disable-two-factor.use-case';
@@ -21,6 +29,11 @@ import { type TotpVaultTransport, VaultTotpEngine } from './vault/vault-totp-eng
 export interface TwoFactorModuleOptions {
   /** Vault's TOTP engine through this client; when absent, the local engine with `sealingKey`. */
   vault?: TotpVaultTransport;
+  /**
+   * With `vault`: the enrolment path's own client (TOTP-09), used for key create and delete while
+   * `vault` only checks codes. Absent: `vault` does both, and a warning is logged at start.
+   */
+  vaultEnrolment?: TotpVaultTransport;
   /** Key for sealing seeds of the local engine (required without Vault). */
   sealingKey?: Buffer;
 }
@@ -52,8 +65,29 @@ export class TwoFactorModule {
   }
 }
 
+/** Says at start when Vault's TOTP engine runs with one token for key writes and code checks. */
+@Injectable()
+export class VaultSplitNotice implements OnApplicationBootstrap {
+  private readonly logger = new Logger('TwoFactor');
+
+  constructor(private readonly engine: TotpEngine) {}
+
+  onApplicationBootstrap(): void {
+    if (this.engine instanceof VaultTotpEngine && !this.engine.split) {
+      this.logger.warn(
+        'Vault token split is off (TOTP-09): one token creates TOTP keys and checks codes. ' +
+          'Set VAULT_ENROL_ROLE_ID and VAULT_ENROL_SECRET_ID (or VAULT_ENROL_SECRET_ID_FILE), ' +
+          'as written by `npm run vault:init`.',
+      );
+    }
+  }
+}
+
 function engineProviders(options: TwoFactorModuleOptions): Provider[] {
-  if (options.vault) return [{ provide: TotpEngine, useValue: new VaultTotpEngine(options.vault) }];
+  if (options.vault) {
+    const engine = new VaultTotpEngine(options.vault, { enrolment: options.vaultEnrolment });
+    return [{ provide: TotpEngine, useValue: engine }, VaultSplitNotice];
+  }
   if (!options.sealingKey) throw new Error('the local TOTP engine needs a sealing key');
   return [
     { provide: TotpSealingKey, useValue: new TotpSealingKey(options.sealingKey) },

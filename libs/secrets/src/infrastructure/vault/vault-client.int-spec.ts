@@ -17,12 +17,12 @@ import {
   provisionApp,
   revokeSelf,
   startVaultTarget,
-  type AppRoleCredentials,
+  type AppCredentials,
   type VaultTarget,
 } from './testing/vault-target';
 
 let target: VaultTarget;
-let creds: AppRoleCredentials;
+let creds: AppCredentials;
 
 beforeAll(async () => {
   target = await startVaultTarget();
@@ -148,13 +148,17 @@ describe('VaultClient: AppRole token lifecycle', () => {
 });
 
 describe('VaultSecretStore (KV v2)', () => {
-  it('reads a key, caches it for the TTL, and reads absent paths and keys as undefined', async () => {
-    const path = `app/test-${unique()}`;
+  // The login policy reads exactly one secret (secret/data/app/config in production; a test-unique path
+  // here, so that a run against a real Vault never touches its real config).
+  it('reads a key, caches it for the TTL, and reads an absent path and absent keys as undefined', async () => {
+    const path = creds.configPath;
     const root = new VaultClient({ address: target.address, token: target.rootToken });
-    await root.writeKv(path, { database_url: 'postgres://one', port: 5432 });
     let clock = Date.now();
     const store = new VaultSecretStore(appClient(), { now: () => clock });
     expect(store.kind).toBe('vault');
+    expect(await store.read(path, 'database_url')).toBeUndefined(); // 404: never written
+    clock += 61_000;
+    await root.writeKv(path, { database_url: 'postgres://one', port: 5432 });
     expect(await store.read(path, 'database_url')).toBe('postgres://one');
     expect(await store.read(path, 'port')).toBe('5432');
     expect(await store.read(path, 'missing')).toBeUndefined();
@@ -163,13 +167,11 @@ describe('VaultSecretStore (KV v2)', () => {
     expect(await store.read(path, 'database_url')).toBe('postgres://one'); // cached
     clock += 61_000;
     expect(await store.read(path, 'database_url')).toBe('postgres://two');
-
-    expect(await store.read(`app/never-${unique()}`, 'database_url')).toBeUndefined(); // 404
   });
 
   it('reads through hashi-vault-js once per TTL window', async () => {
     if (!onEmulator()) return;
-    const path = `app/count-${unique()}`;
+    const path = creds.configPath;
     const root = new VaultClient({ address: target.address, token: target.rootToken });
     await root.writeKv(path, { a: '1' });
     const store = new VaultSecretStore(appClient());
@@ -180,35 +182,103 @@ describe('VaultSecretStore (KV v2)', () => {
   });
 });
 
-describe('least privilege (TOTP-09)', () => {
-  it('the app token reads secret/data/app/* and nothing else', async () => {
-    const root = new VaultClient({ address: target.address, token: target.rootToken });
-    await root.writeKv(`other/secret-${unique()}`, { password: 'x' });
-    const appPath = `app/lp-${unique()}`; // never the real app/config: this may run against a real Vault
-    await root.writeKv(appPath, { database_url: 'postgres://app' });
-    const app = appClient();
-    expect(await app.readKv(appPath)).toMatchObject({ database_url: 'postgres://app' });
+/** A 403 that is an ACL denial (the token is fine, its policy says no), not an invalid token. */
+async function denied(call: Promise<unknown>): Promise<void> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(VaultError);
+  expect((error as VaultError).status).toBe(403);
+  expect((error as VaultError).invalidToken).toBe(false);
+}
 
-    const denied = async (call: Promise<unknown>) => {
-      const error = await call.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(VaultError);
-      expect((error as VaultError).status).toBe(403);
-      expect((error as VaultError).invalidToken).toBe(false);
-    };
-    await denied(app.readKv(`other/secret-${unique()}`));
-    await denied(app.writeKv(appPath, { database_url: 'postgres://evil' }));
-    await denied(app.request('GET', `secret/metadata/${appPath}`));
-    await denied(app.request('GET', 'totp/keys/user_1'));
-    await denied(app.request('GET', 'totp/code/user_1'));
-    await denied(app.request('GET', 'totp/keys', { params: { list: true } }));
-    await denied(app.request('GET', 'sys/mounts'));
+/** A non-403 answer: the policy let the call through (Vault may still refuse it for another reason). */
+async function allowed(call: Promise<unknown>): Promise<void> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error !== undefined) expect(error).not.toMatchObject({ status: 403 });
+}
+
+describe('TOTP-09: least privilege, split tokens', () => {
+  const keyName = () => `user_${unique()}${unique()}`;
+
+  function enrolClient(): VaultClient {
+    return new VaultClient({
+      address: target.address,
+      roleId: creds.enrol.roleId,
+      secretId: () => creds.enrol.secretId,
+      timeoutMs: 5000,
+    });
+  }
+
+  it('the login token checks codes and reads its config secret, nothing else', async () => {
+    const root = new VaultClient({ address: target.address, token: target.rootToken });
+    const other = `other/secret-${unique()}`;
+    await root.writeKv(other, { password: 'x' });
+    const sibling = `app/lp-${unique()}`;
+    await root.writeKv(sibling, { database_url: 'postgres://sibling' });
+    await root.writeKv(creds.configPath, { database_url: 'postgres://app' });
+    const key = keyName();
+    await root.request('POST', `totp/keys/${key}`, {
+      body: { generate: true, issuer: 'x', account_name: 'y' },
+    });
+
+    const login = appClient();
+    expect((await login.lookupSelf()).policies).toEqual(['default', creds.policyName].sort());
+    expect(await login.readKv(creds.configPath)).toMatchObject({ database_url: 'postgres://app' });
+    await allowed(login.request('POST', `totp/code/${key}`, { body: { code: '123456' } }));
+
+    // No key writes (enrolment's job), no key reads, no code generation, no list.
+    await denied(login.request('POST', `totp/keys/${keyName()}`, { body: { generate: true, issuer: 'x' } }));
+    await denied(login.request('POST', `totp/keys/${key}`, { body: { generate: true, issuer: 'x' } }));
+    await denied(login.request('DELETE', `totp/keys/${key}`));
+    await denied(login.request('GET', `totp/keys/${key}`));
+    await denied(login.request('GET', `totp/code/${key}`));
+    await denied(login.request('GET', 'totp/keys', { params: { list: true } }));
+    // No secret but its own config: not a sibling under app/, not another path, no metadata, no writes.
+    await denied(login.readKv(sibling));
+    await denied(login.readKv(other));
+    await denied(login.readKv(`${creds.configPath}-x`));
+    await denied(login.writeKv(creds.configPath, { database_url: 'postgres://evil' }));
+    await denied(login.request('GET', `secret/metadata/${creds.configPath}`));
+    await denied(login.request('GET', 'sys/mounts'));
     await denied(
-      app.request('PUT', `sys/policies/acl/${creds.policyName}`, { body: { policy: 'path "*" {}' } }),
+      login.request('PUT', `sys/policies/acl/${creds.policyName}`, { body: { policy: 'path "*" {}' } }),
     );
-    await denied(app.request('GET', `auth/approle/role/${creds.roleName}/role-id`));
+    await denied(login.request('GET', `auth/approle/role/${creds.roleName}/role-id`));
+  });
+
+  it('the enrolment token creates, replaces and deletes user_ keys, nothing else', async () => {
+    const root = new VaultClient({ address: target.address, token: target.rootToken });
+    await root.writeKv(creds.configPath, { database_url: 'postgres://app' });
+    const other = `other/secret-${unique()}`;
+    await root.writeKv(other, { password: 'x' });
+
+    const enrol = enrolClient();
+    expect((await enrol.lookupSelf()).policies).toEqual(['default', creds.enrol.policyName].sort());
+    const key = keyName();
+    const body = { generate: true, exported: true, issuer: 'uyoop-cal', account_name: 'alice' };
+    const created = await enrol.request<{ url?: string }>('POST', `totp/keys/${key}`, { body });
+    expect(created?.data?.url).toMatch(/^otpauth:\/\/totp\//);
+    await enrol.request('POST', `totp/keys/${key}`, { body }); // setup again: replaced
+
+    // No code checks (login's job), no key reads, no code generation, no list, no keys outside user_.
+    await denied(enrol.request('POST', `totp/code/${key}`, { body: { code: '123456' } }));
+    await denied(enrol.request('GET', `totp/code/${key}`));
+    await denied(enrol.request('GET', `totp/keys/${key}`));
+    await denied(enrol.request('GET', 'totp/keys', { params: { list: true } }));
+    await denied(enrol.request('POST', `totp/keys/admin_${unique()}`, { body }));
+    // No secrets at all, not even the app's config.
+    await denied(enrol.readKv(creds.configPath));
+    await denied(enrol.readKv(other));
+    await denied(enrol.request('GET', 'sys/mounts'));
+    await denied(enrol.request('GET', `auth/approle/role/${creds.enrol.roleName}/role-id`));
+
+    await enrol.request('DELETE', `totp/keys/${key}`);
+    expect((await target.root('GET', `totp/keys/${key}`)).status).toBe(404);
   });
 });
 
@@ -270,7 +340,7 @@ describe('errors, timeouts and health (OPS-03)', () => {
     emulator.seal();
     try {
       expect(await client.health()).toBe('sealed');
-      const error = await client.readKv('app/config').catch((e: unknown) => e);
+      const error = await client.readKv(creds.configPath).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(VaultUnavailable);
       expect((error as VaultUnavailable).status).toBe(503);
       expect((error as VaultUnavailable).message).toContain('Vault is sealed');
@@ -297,7 +367,7 @@ describe('errors, timeouts and health (OPS-03)', () => {
       pathPrefix: '/v1/secret/',
       times: 1,
     });
-    await expect(client.readKv('app/config')).rejects.toBeInstanceOf(VaultUnavailable);
+    await expect(client.readKv(creds.configPath)).rejects.toBeInstanceOf(VaultUnavailable);
   });
 
   emulatorIt('a hung Vault: the timeout is honoured, no retry on timeout', async () => {
@@ -308,7 +378,7 @@ describe('errors, timeouts and health (OPS-03)', () => {
     try {
       const started = Date.now();
       const before = emulator.requests.length;
-      await expect(client.readKv('app/config')).rejects.toBeInstanceOf(VaultUnavailable);
+      await expect(client.readKv(creds.configPath)).rejects.toBeInstanceOf(VaultUnavailable);
       expect(Date.now() - started).toBeLessThan(1000);
       expect(emulator.requests.length - before).toBe(1);
       expect(await client.health()).toBe('down');
@@ -324,14 +394,14 @@ describe('errors, timeouts and health (OPS-03)', () => {
     await emulator.stop();
     try {
       const started = Date.now();
-      await expect(client.readKv('app/config')).rejects.toBeInstanceOf(VaultUnavailable);
+      await expect(client.readKv(creds.configPath)).rejects.toBeInstanceOf(VaultUnavailable);
       expect(Date.now() - started).toBeLessThan(1000);
       expect(await client.health()).toBe('down');
     } finally {
       await emulator.restart();
     }
     expect(await client.health()).toBe('up');
-    await client.readKv('app/config'); // answers again (undefined or the secret), no error
+    await client.readKv(creds.configPath); // answers again (undefined or the secret), no error
   });
 });
 

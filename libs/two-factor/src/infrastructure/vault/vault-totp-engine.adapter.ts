@@ -20,6 +20,12 @@ export interface VaultTotpEngineOptions {
   mount?: string;
   /** QR code size in pixels, default 200. */
   qrSize?: number;
+  /**
+   * The enrolment path's transport (TOTP-09): key create and delete go through it, with its own token
+   * (policy `create/update/delete totp/keys/user_*` only), and the main transport only checks codes.
+   * Unset: the main transport does both.
+   */
+  enrolment?: TotpVaultTransport;
 }
 
 /** Vault's key-name rule (`\w(([\w-.@]+)?\w)?`); our names are `user_<uuid>`, never a username (TOTP-09). */
@@ -29,11 +35,14 @@ const KEY_NAME = /^\w(([\w\-.@]+)?\w)?$/;
  * TOTP in Vault's TOTP engine: Vault generates and keeps the seed, returns it once as an otpauth URL and
  * QR code, and checks codes (T−1..T+1, its own used-code memory). Fails closed: an outage, a timeout,
  * a sealed Vault or an unexpected answer is TwoFactorUnavailable (503), never a valid code (TOTP-07).
+ * With `options.enrolment`, keys are written and deleted with another token than the one that checks
+ * codes (TOTP-09).
  */
 export class VaultTotpEngine extends TotpEngine {
   readonly name = 'vault';
   private readonly mount: string;
   private readonly qrSize: number;
+  private readonly enrolment: TotpVaultTransport;
 
   constructor(
     private readonly vault: TotpVaultTransport,
@@ -42,13 +51,19 @@ export class VaultTotpEngine extends TotpEngine {
     super();
     this.mount = options.mount ?? 'totp';
     this.qrSize = options.qrSize ?? 200;
+    this.enrolment = options.enrolment ?? vault;
+  }
+
+  /** True when key writes and code checks use different tokens (TOTP-09). */
+  get split(): boolean {
+    return this.enrolment !== this.vault;
   }
 
   async createKey(keyName: string, issuer: string, accountName: string): Promise<CreatedTotpKey> {
     assertKeyName(keyName);
     let answer: { data: { url?: string; barcode?: string } | null } | null;
     try {
-      answer = await this.vault.request<{ url?: string; barcode?: string }>(
+      answer = await this.enrolment.request<{ url?: string; barcode?: string }>(
         'POST',
         this.path('keys', keyName),
         {
@@ -93,7 +108,7 @@ export class VaultTotpEngine extends TotpEngine {
   async deleteKey(keyName: string): Promise<void> {
     if (!KEY_NAME.test(keyName)) return;
     try {
-      await this.vault.request('DELETE', this.path('keys', keyName));
+      await this.enrolment.request('DELETE', this.path('keys', keyName));
     } catch (error) {
       throw outage(error) ? new TwoFactorUnavailable() : error;
     }

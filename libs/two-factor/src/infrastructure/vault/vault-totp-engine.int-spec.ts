@@ -1,7 +1,8 @@
 /**
  * Contract tests of the Vault TOTP engine adapter over real HTTP: against the Vault emulator, or,
  * unchanged, against a real Vault when VAULT_ADDR (+ VAULT_TOKEN, root/sudo) is set. The adapter runs with
- * an AppRole token holding only the application policy (TOTP-09). Outage tests run on the emulator only.
+ * two AppRole tokens, as the application does with the split configured (TOTP-09): the login policy's for
+ * code checks, the enrolment policy's for key create and delete. Outage tests run on the emulator only.
  */
 import { randomUUID } from 'node:crypto';
 import { currentStep, parseOtpauthUrl, totpAtStep } from '../../../../../test-support/totp';
@@ -11,13 +12,16 @@ import {
   provisionApp,
   startVaultTarget,
   VaultClient,
-  type AppRoleCredentials,
+  type AppCredentials,
   type VaultTarget,
 } from './testing/vault-target';
 
 let target: VaultTarget;
-let creds: AppRoleCredentials;
+let creds: AppCredentials;
+/** The login path's client (code checks). */
 let client: VaultClient;
+/** The enrolment path's client (key create and delete). */
+let enrolClient: VaultClient;
 let engine: VaultTotpEngine;
 
 beforeAll(async () => {
@@ -29,7 +33,13 @@ beforeAll(async () => {
     secretId: () => creds.secretId,
     timeoutMs: 5000,
   });
-  engine = new VaultTotpEngine(client);
+  enrolClient = new VaultClient({
+    address: target.address,
+    roleId: creds.enrol.roleId,
+    secretId: () => creds.enrol.secretId,
+    timeoutMs: 5000,
+  });
+  engine = new VaultTotpEngine(client, { enrolment: enrolClient });
 });
 afterAll(() => target.stop());
 
@@ -58,7 +68,7 @@ function wrongCode(secret: string): string {
   }
 }
 
-describe('VaultTotpEngine (Vault TOTP engine, app policy only)', () => {
+describe('VaultTotpEngine (Vault TOTP engine, split login and enrolment tokens)', () => {
   it('createKey returns the otpauth URL in Vault’s exact format and a 200 px PNG QR code', async () => {
     const { created, secret } = await enrol();
     expect(created.otpauthUrl).toMatch(
@@ -128,16 +138,67 @@ describe('VaultTotpEngine (Vault TOTP engine, app policy only)', () => {
     expect(await engine.validate('a/b', '123456', Date.now())).toEqual({ valid: false, step: null });
   });
 
-  it('the app token cannot read keys, generate codes or list keys (TOTP-09)', async () => {
+  it('neither token can read keys, generate codes or list keys (TOTP-09)', async () => {
     const { keyName } = await enrol();
-    for (const [method, path] of [
-      ['GET', `totp/keys/${keyName}`],
-      ['GET', `totp/code/${keyName}`],
-      ['GET', 'totp/keys?list=true'],
-    ] as const) {
-      const error = await client.request(method, path).catch((e: unknown) => e);
-      expect(error).toMatchObject({ status: 403 });
+    for (const token of [client, enrolClient]) {
+      for (const [method, path] of [
+        ['GET', `totp/keys/${keyName}`],
+        ['GET', `totp/code/${keyName}`],
+        ['GET', 'totp/keys?list=true'],
+      ] as const) {
+        const error = await token.request(method, path).catch((e: unknown) => e);
+        expect(error).toMatchObject({ status: 403 });
+      }
     }
+  });
+});
+
+describe('TOTP-09: each path holds only its own rights', () => {
+  it('the login token gets 403 writing totp/keys/*: an engine with only it cannot enrol or delete (503)', async () => {
+    const { keyName, secret } = await enrol();
+    const error = await client
+      .request('POST', `totp/keys/${newKeyName()}`, { body: { generate: true, issuer: ISSUER } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 403, errors: ['1 error occurred:\n\t* permission denied\n\n'] });
+    const loginOnly = new VaultTotpEngine(client);
+    await expect(loginOnly.createKey(newKeyName(), ISSUER, 'mallory')).rejects.toBeInstanceOf(
+      TwoFactorUnavailable,
+    );
+    await expect(loginOnly.deleteKey(keyName)).rejects.toBeInstanceOf(TwoFactorUnavailable);
+    // The key is untouched and the login token still checks its codes.
+    expect((await loginOnly.validate(keyName, totpAtStep(secret, currentStep()), Date.now())).valid).toBe(
+      true,
+    );
+  });
+
+  it('the enrolment token gets 403 on code validation: an engine with only it fails closed (503), never valid', async () => {
+    const { keyName, secret } = await enrol();
+    const error = await enrolClient
+      .request('POST', `totp/code/${keyName}`, { body: { code: '123456' } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 403, errors: ['1 error occurred:\n\t* permission denied\n\n'] });
+    const enrolOnly = new VaultTotpEngine(enrolClient);
+    await expect(
+      enrolOnly.validate(keyName, totpAtStep(secret, currentStep()), Date.now()),
+    ).rejects.toBeInstanceOf(TwoFactorUnavailable);
+    // The code was not consumed: the split engine still accepts it.
+    expect((await engine.validate(keyName, totpAtStep(secret, currentStep()), Date.now())).valid).toBe(true);
+  });
+
+  it('a single token holding both policies does both (the split switched off)', async () => {
+    const both = await target.root('POST', 'auth/token/create', {
+      policies: [creds.policyName, creds.enrol.policyName],
+      ttl: '10m',
+    });
+    const token = (both.body as { auth: { client_token: string } }).auth.client_token;
+    const single = new VaultTotpEngine(new VaultClient({ address: target.address, token }));
+    expect(single.split).toBe(false);
+    expect(engine.split).toBe(true);
+    const keyName = newKeyName();
+    const { otpauthUrl } = await single.createKey(keyName, ISSUER, 'alice');
+    const secret = parseOtpauthUrl(otpauthUrl).secret;
+    expect((await single.validate(keyName, totpAtStep(secret, currentStep()), Date.now())).valid).toBe(true);
+    await single.deleteKey(keyName);
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { APP_POLICY_HCL } from '../../../../../../scripts/vault-init';
+import { ENROL_POLICY_HCL, loginPolicyHcl } from '../../../../../../scripts/vault-init';
 import { VaultEmulator } from '../../../../../../test-support/vault-emulator/vault-emulator';
 
 /**
@@ -60,37 +60,59 @@ export interface AppRoleCredentials {
   secretId: string;
 }
 
+/** The login path's role (top level) and the enrolment path's role (`enrol`), TOTP-09. */
+export interface AppCredentials extends AppRoleCredentials {
+  /**
+   * The KV v2 path (relative to `secret/`) the login policy may read: `app/config` in production,
+   * test-unique here so that a run against a real Vault never touches its real config secret.
+   */
+  configPath: string;
+  enrol: AppRoleCredentials;
+}
+
 /**
  * Provisions what the application needs, as scripts/vault-init.ts does, under test-unique names: TOTP
- * engine and AppRole auth (enabled if missing), KV v2 at secret/ (present in dev mode), the application
- * policy (the script's own HCL) and a role with that policy only.
+ * engine and AppRole auth (enabled if missing), KV v2 at secret/ (present in dev mode), the login policy
+ * (the script's own HCL, with a test-unique config path) and role, and the enrolment policy (the script's
+ * own HCL) and role, each role with its one policy only (TOTP-09). `configPath`: the secret the login
+ * policy may read, e.g. the production `app/config` for a test of the database URL lookup.
  */
 export async function provisionApp(
   target: VaultTarget,
-  role: { tokenTtl?: number; tokenMaxTtl?: number } = {},
-): Promise<AppRoleCredentials> {
+  role: { tokenTtl?: number; tokenMaxTtl?: number; configPath?: string } = {},
+): Promise<AppCredentials> {
   await enable(target, 'sys/mounts/totp', { type: 'totp' });
   await enable(target, 'sys/auth/approle', { type: 'approle' });
   await enable(target, 'sys/mounts/secret', { type: 'kv', options: { version: '2' } });
   const suffix = randomBytes(4).toString('hex');
-  const policyName = `uyoop-cal-test-${suffix}`;
-  const roleName = `uyoop-cal-test-${suffix}`;
-  await expectOk(target.root('PUT', `sys/policies/acl/${policyName}`, { policy: APP_POLICY_HCL }));
+  const configPath = role.configPath ?? `app/config-test-${suffix}`;
+  const login = await provisionRole(target, `uyoop-cal-test-${suffix}`, loginPolicyHcl(configPath), role);
+  const enrol = await provisionRole(target, `uyoop-cal-enrol-test-${suffix}`, ENROL_POLICY_HCL, role);
+  return { ...login, configPath, enrol };
+}
+
+async function provisionRole(
+  target: VaultTarget,
+  name: string,
+  hcl: string,
+  role: { tokenTtl?: number; tokenMaxTtl?: number },
+): Promise<AppRoleCredentials> {
+  await expectOk(target.root('PUT', `sys/policies/acl/${name}`, { policy: hcl }));
   await expectOk(
-    target.root('POST', `auth/approle/role/${roleName}`, {
+    target.root('POST', `auth/approle/role/${name}`, {
       token_ttl: role.tokenTtl ?? 3600,
       token_max_ttl: role.tokenMaxTtl ?? 86400,
-      token_policies: [policyName],
+      token_policies: [name],
     }),
   );
-  const roleId = (await expectOk(target.root('GET', `auth/approle/role/${roleName}/role-id`))) as {
+  const roleId = (await expectOk(target.root('GET', `auth/approle/role/${name}/role-id`))) as {
     data: { role_id: string };
   };
   return {
-    roleName,
-    policyName,
+    roleName: name,
+    policyName: name,
     roleId: roleId.data.role_id,
-    secretId: await newSecretId(target, roleName),
+    secretId: await newSecretId(target, name),
   };
 }
 

@@ -4,6 +4,7 @@ export {
   provisionApp,
   revokeSelf,
   startVaultTarget,
+  type AppCredentials,
   type AppRoleCredentials,
   type VaultTarget,
 } from '@uyoop/secrets/testing';
