@@ -32,17 +32,26 @@ export const ENROL_ROLE_NAME = 'uyoop-cal-enrol';
 export const TOTP_KEY_PREFIX = 'user_';
 /** The KV v2 secret the application reads (`database_url`), relative to the `secret/` mount. */
 export const APP_CONFIG_PATH = 'app/config';
+/** Repository credentials for git actions, one secret per host (`git/<host>`: token, username). */
+export const GIT_CREDENTIALS_PATH = 'git';
 
 /**
- * The login path (TOTP-09): check codes (`update totp/code/user_*`) and read its own config secret.
+ * The login path (TOTP-09): check codes (`update totp/code/user_*`), read its own config secret and
+ * the repository credentials of git actions (`git/<host>`, read at run time, GIT-09).
  * No key writes, no key reads, no code generation (`GET totp/code`), no list, no other KV path, no
  * metadata. The built-in `default` policy adds only token self-management (lookup-self, renew-self).
  * `configPath` exists for the contract tests, which give each run its own secret; the script always
  * uses {@link APP_CONFIG_PATH}.
  */
-export function loginPolicyHcl(configPath: string = APP_CONFIG_PATH): string {
+export function loginPolicyHcl(
+  configPath: string = APP_CONFIG_PATH,
+  gitCredentialsPath: string = GIT_CREDENTIALS_PATH,
+): string {
   return `# uyoop-cal login policy (written by scripts/vault-init.ts; least privilege, TOTP-09)
 path "secret/data/${configPath}" {
+  capabilities = ["read"]
+}
+path "secret/data/${gitCredentialsPath}/*" {
   capabilities = ["read"]
 }
 path "totp/code/${TOTP_KEY_PREFIX}*" {

@@ -15,6 +15,7 @@ import type { DestinationStream } from 'pino';
 import { AuditController } from './audit/audit.controller';
 import { authConfigFrom } from './auth/auth-config.factory';
 import { configuredOrLocalKey } from './auth/signing-keys';
+import { gitOptionsFrom } from './config/git-options';
 import { AppConfigModule } from './config/config.module';
 import { Env, loadEnv } from './config/env';
 import { DatabaseModule } from './database/database.module';
@@ -60,7 +61,7 @@ export class AppModule implements NestModule {
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
         }),
         TwoFactorModule.register({ vault, vaultEnrolment, sealingKey }),
-        CalendarModule,
+        CalendarModule.register({ git: gitOptionsFrom(env) }),
         HealthModule,
       ],
       controllers: [OpenApiController, MetricsController, AuditController, NotificationsController],

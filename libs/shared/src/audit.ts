@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS = [
   'freeze_overridden',
   'feed_token_issued',
   'feed_token_revoked',
+  'git_run_requested',
+  'git_run_refused',
+  'git_run_finished',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

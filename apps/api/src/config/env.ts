@@ -332,6 +332,61 @@ export class Env {
   @MinLength(16, { message: 'must have at least 16 characters' })
   METRICS_TOKEN?: string;
 
+  /**
+   * Repository hosts git actions may reach (GIT-04), comma-separated, e.g. `github.com,gitlab.example.org`.
+   * Empty (the default): git actions can be planned but not run.
+   */
+  @Transform(({ value }: { value: unknown }) => (toList({ value }) as string[]).map((h) => h.toLowerCase()))
+  @Matches(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, {
+    each: true,
+    message: 'must be a comma-separated list of host names like github.com',
+  })
+  GIT_ALLOWED_HOSTS: string[] = [];
+
+  /**
+   * Operator mirrors, comma-separated `<https prefix>=<mirror prefix>` pairs: git fetches from the mirror
+   * whenever a repository URL starts with the prefix (git's url.<base>.insteadOf); the mirror's scheme
+   * (https, http or git) is then allowed too. E.g. `https://github.com/=https://git-mirror.internal/github/`.
+   */
+  @Transform(toList)
+  @Matches(/^https:\/\/[^\s=,]+\/=(https|http|git):\/\/[^\s=,]+\/$/, {
+    each: true,
+    message: 'must be a comma-separated list of https://host/prefix/=scheme://mirror/prefix/ pairs',
+  })
+  GIT_MIRRORS: string[] = [];
+
+  /** Deadline of one git run, all its commands together (GIT-06). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds from 1000 to 600000' })
+  @Min(1_000, { message: 'must be a number of milliseconds from 1000 to 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds from 1000 to 600000' })
+  GIT_RUN_TIMEOUT_MS = 30_000;
+
+  /** Git runs one instance executes at the same time (each repository one at a time anyway). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number from 1 to 16' })
+  @Min(1, { message: 'must be a number from 1 to 16' })
+  @Max(16, { message: 'must be a number from 1 to 16' })
+  GIT_CONCURRENCY = 2;
+
+  /** Off: this instance queues git runs but leaves executing them to others. */
+  @Transform(toBool)
+  @IsBoolean({ message: 'must be true or false' })
+  GIT_WORKER = true;
+
+  /** Where each git run gets its private workspace (removed after the run). Default: the OS temp folder. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  GIT_WORKSPACE_DIR?: string;
+
+  /** Vault KV v2 prefix of repository credentials: `secret/<prefix>/<host>`, keys `token` and `username`. */
+  @Transform(emptyToUndefined)
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,62}(\/[a-z0-9][a-z0-9_-]{0,62}){0,3}$/, {
+    message: 'must be a KV path like git',
+  })
+  GIT_CREDENTIALS_PATH = 'git';
+
   /** True when no DATABASE_URL is given: the embedded PGlite database under DATA_DIR is used. */
   get embeddedDatabase(): boolean {
     return this.DATABASE_URL === undefined;

@@ -8,6 +8,8 @@ import {
   assertSpan,
   type EventType,
   isVisibleTo,
+  approvalSubject,
+  changesApprovedTerms,
   needsApproval,
   type Viewer,
 } from '../domain/event-rules';
@@ -25,8 +27,9 @@ export interface ChangeEventCommand {
 }
 
 /**
- * Edits, deletions and approvals. A changed type is checked against the role again; moving an
- * approved window (time or environment) sends it back to `pending` (VAL-06).
+ * Edits, deletions and approvals. A changed type is checked against the role again; changing what
+ * was approved (times, a window's environment, a git action's command) sends it back to `pending`
+ * (VAL-06, VAL-08).
  */
 @Injectable()
 export class ChangeEvent {
@@ -54,12 +57,8 @@ export class ChangeEvent {
     const start = cmd.start ?? event.start;
     const end = cmd.end ?? event.end;
     assertSpan(type, start, end);
-    const moved =
-      start.getTime() !== event.start.getTime() ||
-      end.getTime() !== event.end.getTime() ||
-      extra.environment !== event.extra.environment;
-    if (moved || type !== event.type)
-      await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
+    const moved = changesApprovedTerms(event, { type, start, end, extra });
+    if (moved) await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
     let status = needsApproval(type, extra) ? (event.status ?? 'pending') : null;
     if (status === 'approved' && moved) status = 'pending';
     const updated: CalendarEvent = {
@@ -104,10 +103,11 @@ export class ChangeEvent {
     comment: string | undefined,
     overrideReason?: string,
   ): Promise<CalendarEvent> {
-    if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can approve deployment windows');
     const event = await this.get(actor, id);
+    const subject = approvalSubject(event.type);
+    if (actor.role !== 'ADMIN') throw new EventForbidden(`Only an ADMIN can approve ${subject}s`);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
-    if (event.createdBy === actor.id) throw new EventForbidden('Nobody approves their own deployment window');
+    if (event.createdBy === actor.id) throw new EventForbidden(`Nobody approves their own ${subject}`);
     await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
     const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
     await this.events.update(approved);
@@ -124,11 +124,11 @@ export class ChangeEvent {
 
   /** ADMIN refuses a window waiting for approval, with a comment; audited. */
   async reject(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
-    if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can reject deployment windows');
     const event = await this.get(actor, id);
+    const subject = approvalSubject(event.type);
+    if (actor.role !== 'ADMIN') throw new EventForbidden(`Only an ADMIN can reject ${subject}s`);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
-    if (event.createdBy === actor.id)
-      throw new EventForbidden('Nobody decides on their own deployment window');
+    if (event.createdBy === actor.id) throw new EventForbidden(`Nobody decides on their own ${subject}`);
     const rejected: CalendarEvent = { ...event, status: 'rejected', updatedAt: this.clock.now() };
     await this.events.update(rejected);
     await this.audit.record({

@@ -74,6 +74,32 @@ export function assertSpan(type: EventType, start: Date, end: Date): void {
 }
 
 /** Production windows, and any window marked so, wait for an ADMIN's approval (VAL-06). */
+/**
+ * What waits for an ADMIN's approval: deployment windows on `prod` or marked `needs_approval`
+ * (VAL-06), and every git action — it runs a command on the server, so it runs only once approved
+ * (VAL-08).
+ */
 export function needsApproval(type: EventType, extra: Record<string, unknown>): boolean {
+  if (type === 'git_action') return true;
   return type === 'deployment_window' && (extra.environment === 'prod' || extra.needs_approval === true);
+}
+
+/** How an event that needs approval is named in refusal messages. */
+export function approvalSubject(type: EventType): string {
+  return type === 'git_action' ? 'git action' : 'deployment window';
+}
+
+/**
+ * Whether an edit changes what was approved, which sends the event back to `pending`: its times, a
+ * window's environment, or anything of a git action's command (repository, branch, action).
+ */
+export function changesApprovedTerms(
+  before: { type: EventType; start: Date; end: Date; extra: Record<string, unknown> },
+  after: { type: EventType; start: Date; end: Date; extra: Record<string, unknown> },
+): boolean {
+  if (before.type !== after.type) return true;
+  if (before.start.getTime() !== after.start.getTime() || before.end.getTime() !== after.end.getTime())
+    return true;
+  const keys = after.type === 'git_action' ? ['repo_url', 'branch', 'action'] : ['environment'];
+  return keys.some((k) => before.extra[k] !== after.extra[k]);
 }

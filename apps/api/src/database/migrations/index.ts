@@ -6,6 +6,7 @@ import { CreateFreezesAndFeeds1764230800000 } from './1764230800000-create-freez
 import { CreateTotpUsedCodes1764230900000 } from './1764230900000-create-totp-used-codes';
 import { EventsBoundedRangeIndex1764231000000 } from './1764231000000-events-bounded-range-index';
 import { AuditRequestFactsAndNotifications1764231200000 } from './1764231200000-audit-request-facts-and-notifications';
+import { CreateGitRuns1764231300000 } from './1764231300000-create-git-runs';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateTotpUsedCodes1764230900000,
   EventsBoundedRangeIndex1764231000000,
   AuditRequestFactsAndNotifications1764231200000,
+  CreateGitRuns1764231300000,
 ];

@@ -9,7 +9,7 @@ import {
 import type { CalendarEvent } from '../../domain/calendar-event';
 import type { EventType } from '../../domain/event-rules';
 
-interface EventRow {
+export interface EventRow {
   id: string;
   title: string;
   starts_at: Date;
@@ -22,7 +22,8 @@ interface EventRow {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at';
+export const COLUMNS =
+  'id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at';
 
 /** starts_at in whole microseconds since the epoch, exactly (PostgreSQL's precision, beyond a Date's). */
 const START_MICROS = `(extract(epoch FROM starts_at) * 1000000)::int8::text AS start_micros`;
@@ -33,7 +34,7 @@ function microsToTimestamp(micros: number): string {
   return new Date(ms).toISOString().replace('Z', `${String(micros - ms * 1000).padStart(3, '0')}Z`);
 }
 
-const toEvent = (r: EventRow): CalendarEvent => ({
+export const toEvent = (r: EventRow): CalendarEvent => ({
   id: r.id,
   title: r.title,
   start: r.starts_at,

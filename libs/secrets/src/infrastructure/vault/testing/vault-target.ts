@@ -67,6 +67,8 @@ export interface AppCredentials extends AppRoleCredentials {
    * test-unique here so that a run against a real Vault never touches its real config secret.
    */
   configPath: string;
+  /** The KV v2 prefix of git repository credentials the login policy may read; test-unique too. */
+  gitCredentialsPath: string;
   enrol: AppRoleCredentials;
 }
 
@@ -86,9 +88,15 @@ export async function provisionApp(
   await enable(target, 'sys/mounts/secret', { type: 'kv', options: { version: '2' } });
   const suffix = randomBytes(4).toString('hex');
   const configPath = role.configPath ?? `app/config-test-${suffix}`;
-  const login = await provisionRole(target, `uyoop-cal-test-${suffix}`, loginPolicyHcl(configPath), role);
+  const gitCredentialsPath = `git-test-${suffix}`;
+  const login = await provisionRole(
+    target,
+    `uyoop-cal-test-${suffix}`,
+    loginPolicyHcl(configPath, gitCredentialsPath),
+    role,
+  );
   const enrol = await provisionRole(target, `uyoop-cal-enrol-test-${suffix}`, ENROL_POLICY_HCL, role);
-  return { ...login, configPath, enrol };
+  return { ...login, configPath, gitCredentialsPath, enrol };
 }
 
 async function provisionRole(

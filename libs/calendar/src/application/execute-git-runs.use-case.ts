@@ -1,0 +1,140 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog, Clock, newId } from '@uyoop/shared';
+import { assertAllowedHost, assertRunnable, gitCommands, type GitRun, redactOutput } from '../domain/git-run';
+import { FreezeGuard } from './freeze-guard';
+import { GitSettings } from './git-settings';
+import { GitCredentials, GitExecutor } from './ports/git-executor.port';
+import { GitRunRepository } from './ports/git-run-repository.port';
+
+/** The actor automatic runs are recorded under: the server itself, with no user. */
+const SCHEDULER = { id: '', role: 'SYSTEM', ip: null };
+
+/** A run still `running` this long after its own deadline belonged to an instance that is gone. */
+const ABANDON_GRACE_MS = 60_000;
+
+/**
+ * The worker side of git actions, called by the polling worker of every instance: queue automatic
+ * runs that are due, start queued runs, and close runs whose instance died. Everything that must
+ * happen once across instances is decided by the database (claims, one automatic run per event).
+ */
+@Injectable()
+export class ExecuteGitRuns {
+  private readonly logger = new Logger(ExecuteGitRuns.name);
+
+  constructor(
+    private readonly runs: GitRunRepository,
+    private readonly executor: GitExecutor,
+    private readonly credentials: GitCredentials,
+    private readonly freezes: FreezeGuard,
+    private readonly settings: GitSettings,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * `auto_trigger` git actions run once when their slot starts, if approved, allowed and not frozen;
+   * a frozen one is tried again at the next poll while its slot lasts. Returns how many were queued.
+   */
+  async queueDueAutomaticRuns(): Promise<number> {
+    const now = this.clock.now();
+    let queued = 0;
+    for (const event of await this.runs.dueAutoEvents(now)) {
+      try {
+        assertRunnable(event, now);
+        assertAllowedHost(String(event.extra.repo_url), this.settings.allowedHosts);
+        await this.freezes.check(
+          SCHEDULER,
+          'git_action',
+          event.extra,
+          now,
+          new Date(now.getTime() + 1),
+          undefined,
+          event.id,
+        );
+      } catch {
+        continue;
+      }
+      const run = await this.runs.enqueue({
+        id: newId(),
+        event,
+        trigger: 'auto',
+        triggeredBy: null,
+        idempotencyKey: null,
+        createdAt: now,
+      });
+      if (!run) continue;
+      queued += 1;
+      await this.audit.record({
+        action: 'git_run_requested',
+        targetType: 'git_run',
+        targetId: run.id,
+        details: { event_id: event.id, action: run.action, trigger: 'auto' },
+      });
+    }
+    return queued;
+  }
+
+  /** Takes the oldest startable run for this instance (marked `running`), or null. */
+  claimNext(): Promise<GitRun | null> {
+    return this.runs.claimNext(this.clock.now());
+  }
+
+  /** Closes runs left `running` by an instance that stopped mid-run. */
+  async failAbandonedRuns(): Promise<number> {
+    const now = this.clock.now();
+    const abandoned = await this.runs.failAbandoned(
+      new Date(now.getTime() - this.settings.timeoutMs - ABANDON_GRACE_MS),
+      now,
+    );
+    for (const run of abandoned)
+      await this.audit.record({
+        action: 'git_run_finished',
+        targetType: 'git_run',
+        targetId: run.id,
+        details: { event_id: run.eventId, status: 'failed', reason: 'abandoned' },
+      });
+    return abandoned.length;
+  }
+
+  /** Runs a claimed run to its end and records the outcome; never throws for a failing git. */
+  async execute(run: GitRun): Promise<void> {
+    const started = Date.now();
+    let outcome: { status: 'succeeded' | 'failed' | 'timed_out'; exitCode: number | null; output: string };
+    try {
+      const credential = await this.credentials.forRepository(run.repoUrl);
+      const result = await this.executor.execute(gitCommands(run.action, run.repoUrl, run.branch), {
+        credential,
+        timeoutMs: this.settings.timeoutMs,
+      });
+      const secrets = credential ? [credential.token] : [];
+      outcome = {
+        status: result.timedOut ? 'timed_out' : result.exitCode === 0 ? 'succeeded' : 'failed',
+        exitCode: result.exitCode,
+        output: redactOutput(
+          result.timedOut ? `${result.output}\n[stopped after ${this.settings.timeoutMs} ms]` : result.output,
+          secrets,
+        ),
+      };
+    } catch (error) {
+      // Credentials unavailable (Vault down) or the workspace could not be made: the run fails closed.
+      this.logger.warn(`git run ${run.id} could not start: ${(error as Error).message}`);
+      outcome = { status: 'failed', exitCode: null, output: 'The run could not start: try again later.' };
+    }
+    await this.runs.finish(run.id, outcome, this.clock.now());
+    await this.audit.record({
+      action: 'git_run_finished',
+      actorId: run.triggeredBy,
+      targetType: 'git_run',
+      targetId: run.id,
+      details: {
+        event_id: run.eventId,
+        action: run.action,
+        repo_url: run.repoUrl,
+        branch: run.branch,
+        status: outcome.status,
+        exit_code: outcome.exitCode,
+        duration_ms: Date.now() - started,
+      },
+    });
+  }
+}

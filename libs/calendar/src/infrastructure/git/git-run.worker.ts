@@ -1,0 +1,86 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ExecuteGitRuns } from '../../application/execute-git-runs.use-case';
+import { GitSettings } from '../../application/git-settings';
+
+export class GitWorkerOptions {
+  constructor(
+    /** Off: this instance queues runs but never executes them (another instance does). */
+    readonly enabled: boolean,
+    readonly pollMs: number,
+  ) {}
+}
+
+/**
+ * Each instance polls the shared queue: closes runs abandoned by a dead instance, queues automatic
+ * runs that are due, and executes up to `concurrency` runs at a time. A database outage only skips
+ * polls; the worker resumes by itself. On shutdown it stops taking runs and waits for its own.
+ */
+@Injectable()
+export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(GitRunWorker.name);
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private ticking = false;
+  private again = false;
+  private stopping = false;
+
+  constructor(
+    private readonly runs: ExecuteGitRuns,
+    private readonly settings: GitSettings,
+    private readonly options: GitWorkerOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.enabled) return;
+    this.timer = setInterval(() => this.wake(), this.options.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Polls now (after a run was queued here) instead of at the next tick. */
+  wake(): void {
+    if (!this.options.enabled || this.stopping) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    void this.tick().finally(() => {
+      this.ticking = false;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.runs.failAbandonedRuns();
+      await this.runs.queueDueAutomaticRuns();
+      while (!this.stopping && this.inFlight.size < this.settings.concurrency) {
+        const run = await this.runs.claimNext();
+        if (!run) break;
+        const done = this.runs
+          .execute(run)
+          .catch((error: unknown) =>
+            // Its outcome could not be stored: the run is closed later as abandoned.
+            this.logger.error(`git run ${run.id} ended unrecorded: ${(error as Error).message}`),
+          )
+          .finally(() => {
+            this.inFlight.delete(done);
+            this.wake();
+          });
+        this.inFlight.add(done);
+      }
+    } catch (error) {
+      this.logger.warn(`git worker poll failed, retrying at the next one: ${(error as Error).message}`);
+    }
+  }
+}
