@@ -22,13 +22,14 @@ export interface TestApp {
 /**
  * The whole API, as `main.ts` builds it, on a fresh test database of the machine's PostgreSQL.
  * `controllers` adds probe controllers for tests of the HTTP pipeline itself; `clock` replaces the
- * app's clock (see test-support/clock.ts).
+ * app's clock (see test-support/clock.ts); `db` runs a second instance on another app's database
+ * (closing it then leaves the database alone).
  */
 export async function createTestApp(
   env: Record<string, string> = {},
-  opts: { controllers?: Type[]; logDestination?: DestinationStream; clock?: Clock } = {},
+  opts: { controllers?: Type[]; logDestination?: DestinationStream; clock?: Clock; db?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = opts.db ?? (await createTestDatabase());
   const config = loadEnv({
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
@@ -51,7 +52,7 @@ export async function createTestApp(
     db,
     close: async () => {
       await (app as INestApplication).close();
-      await db.drop();
+      if (!opts.db) await db.drop();
     },
   };
 }

@@ -370,9 +370,12 @@ describe('events (e2e)', () => {
           'details',
           'id',
           'ip',
+          'request_id',
           'target_id',
           'target_type',
+          'user_agent',
         ]);
+        expect(row.request_id).toEqual(expect.any(String)); // LOG-03
       }
       expect((await http().get('/audit?action=drop_tables').set(as('admin'))).status).toBe(400);
       expect((await http().get('/audit?from=yesterday').set(as('admin'))).status).toBe(400);

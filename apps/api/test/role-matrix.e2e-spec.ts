@@ -443,6 +443,30 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
       expect: all(204),
       call: (r) => http().delete('/calendar/feed-token').set(as(r)),
     },
+    // --- git actions (contract: ADMIN and DEV; DEV only their own) ---
+    {
+      route: 'POST /git_action',
+      variant: 'a meeting is no git action',
+      expect: { ADMIN: 400, PROJET: 403, DEV: 400, OPS: 403 },
+      call: (r) => http().post('/git_action').set(as(r)).send({ event_id: othersEvent }),
+    },
+    {
+      route: 'POST /git_action',
+      variant: "DEV's git action, not yet approved",
+      expect: { ADMIN: 409, PROJET: 403, DEV: 409, OPS: 403 },
+      call: (r) => http().post('/git_action').set(as(r)).send({ event_id: ownEvents.DEV }),
+    },
+    {
+      route: 'GET /git_action/runs',
+      expect: { ADMIN: 200, PROJET: 403, DEV: 200, OPS: 403 },
+      call: (r) => http().get(`/git_action/runs?event_id=${ownEvents.DEV}`).set(as(r)),
+    },
+    {
+      route: 'GET /git_action/runs/:runId',
+      variant: 'no such run',
+      expect: { ADMIN: 404, PROJET: 403, DEV: 404, OPS: 403 },
+      call: (r) => http().get(`/git_action/runs/${newId()}`).set(as(r)),
+    },
     // --- notifications (own) ---
     {
       route: 'GET /notifications',
@@ -477,7 +501,11 @@ describe('AC-02: role × endpoint × method matrix (e2e)', () => {
   );
 
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '1000', RATE_LIMIT_DEFAULT_PER_MINUTE: '100000' });
+    t = await createTestApp({
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+      RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+      GIT_ALLOWED_HOSTS: 'git.example.org',
+    });
     for (const role of ROLES) users[role] = await person(role, `mx-${role.toLowerCase()}`);
     owner = await person('PROJET', 'mx-owner');
     for (const role of ROLES) ownEvents[role] = await eventOf(users[role], OWN_TYPE[role]);

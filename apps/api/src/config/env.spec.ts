@@ -1,4 +1,6 @@
-import { ConfigError, loadEnv, SENSITIVE_VARIABLES } from './env';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, KNOWN_VARIABLES, loadEnv, SENSITIVE_VARIABLES } from './env';
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -11,6 +13,15 @@ function problems(source: Record<string, string>): string[] {
 }
 
 describe('loadEnv', () => {
+  it('every variable of the schema is documented in config/.env.example, and nothing else', () => {
+    const example = readFileSync(join(__dirname, '../../../../config/.env.example'), 'utf8');
+    const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+    const missing = [...KNOWN_VARIABLES].filter((v) => !documented.has(v));
+    expect(missing).toEqual([]);
+    const unknown = [...documented].filter((v) => !KNOWN_VARIABLES.has(v) && v !== 'UYOOP_ADMIN_PASSWORD');
+    expect(unknown).toEqual([]);
+  });
+
   it('runs with no environment at all: embedded defaults', () => {
     const env = loadEnv({});
     expect(env).toMatchObject({

@@ -401,7 +401,7 @@ export class ConfigError extends Error {
 }
 
 /** Every variable the schema declares (from its validation metadata), and nothing else. */
-const KNOWN = new Set(
+export const KNOWN_VARIABLES: ReadonlySet<string> = new Set(
   getMetadataStorage()
     .getTargetValidationMetadatas(Env, '', true, false)
     .map((m) => m.propertyName),
@@ -410,7 +410,7 @@ const KNOWN = new Set(
 /** Validates the environment; throws a `ConfigError` naming every offending variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const raw: Record<string, string> = {};
-  for (const key of KNOWN) {
+  for (const key of KNOWN_VARIABLES) {
     const value = source[key];
     if (value !== undefined) raw[key] = value;
   }

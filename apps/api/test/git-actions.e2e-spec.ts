@@ -1,0 +1,444 @@
+import { GitExecutor } from '@uyoop/calendar';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createTestApp, type TestApp } from '../../../test-support/app';
+import { login, seedUser, type SeededUser, type Tokens } from '../../../test-support/auth';
+import {
+  createTestRepository,
+  type GitDaemon,
+  removeTestRepository,
+  startGitDaemon,
+  startSilentServer,
+  type TestRepository,
+} from '../../../test-support/git-server';
+
+const REPO = 'https://git.example.test/demo.git';
+const SLOW_REPO = 'https://slow.example.test/demo.git';
+const MINUTE = 60_000;
+
+interface Run {
+  run_id: string;
+  event_id: string;
+  action: string;
+  status: string;
+  exit_code: number | null;
+  output: string;
+  started_at: string | null;
+  finished_at: string | null;
+  triggered_by: string | null;
+}
+
+/**
+ * Git actions through the API against a real `git daemon` on loopback (the repository URL is mapped to
+ * it by an operator mirror, GIT_MIRRORS): the contract's roles, the approval workflow (VAL-08),
+ * freezes (VAL-05) and the runner's guarantees (GIT-01, 04, 06, 08).
+ */
+describe('git actions (e2e)', () => {
+  let t: TestApp;
+  let repo: TestRepository;
+  let daemon: GitDaemon;
+  let silent: { base: string; stop(): Promise<void> };
+  const http = () => request(t.app.getHttpServer());
+  const people = {} as Record<
+    'admin' | 'approver' | 'dev' | 'dev2' | 'ops' | 'projet',
+    SeededUser & { tokens: Tokens }
+  >;
+  const as = (who: keyof typeof people) => ({ Authorization: `Bearer ${people[who].tokens.access}` });
+
+  beforeAll(async () => {
+    repo = createTestRepository();
+    daemon = await startGitDaemon(repo);
+    silent = await startSilentServer();
+    t = await createTestApp({
+      RATE_LIMIT_DEFAULT_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+      GIT_ALLOWED_HOSTS: 'git.example.test,Slow.Example.Test',
+      GIT_MIRRORS: `https://git.example.test/=${daemon.base},https://slow.example.test/=${silent.base}`,
+      GIT_RUN_TIMEOUT_MS: '2000',
+    });
+    const roles = {
+      admin: 'ADMIN',
+      approver: 'ADMIN',
+      dev: 'DEV',
+      dev2: 'DEV',
+      ops: 'OPS',
+      projet: 'PROJET',
+    } as const;
+    for (const [who, role] of Object.entries(roles)) {
+      const user = await seedUser(t.app, `git-${who}`, role);
+      people[who as keyof typeof people] = { ...user, tokens: await login(t.app, `git-${who}`) };
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    await daemon?.stop();
+    await silent?.stop();
+    if (repo) removeTestRepository(repo);
+  });
+
+  /** A git action event of `who`, from a minute ago for half an hour unless told otherwise. */
+  async function gitAction(
+    who: keyof typeof people,
+    extra: Record<string, unknown> = {},
+    slot: { startIn?: number; minutes?: number } = {},
+  ): Promise<string> {
+    const start = new Date(Date.now() + (slot.startIn ?? -MINUTE));
+    const end = new Date(start.getTime() + (slot.minutes ?? 30) * MINUTE);
+    const res = await http()
+      .post('/events')
+      .set(as(who))
+      .send({
+        title: `git ${Object.values(extra).join(' ')}`,
+        start: start.toISOString(),
+        end: end.toISOString(),
+        type: 'git_action',
+        extra: { repo_url: REPO, branch: 'feature/login', action: 'clone', ...extra },
+      });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('pending');
+    return res.body.id as string;
+  }
+
+  async function approved(
+    who: keyof typeof people,
+    extra: Record<string, unknown> = {},
+    slot = {},
+  ): Promise<string> {
+    const id = await gitAction(who, extra, slot);
+    const ok = await http().post(`/events/${id}/approve`).set(as('approver')).send({ comment: 'fine' });
+    expect(ok.status).toBe(200);
+    return id;
+  }
+
+  async function finished(runId: string, who: keyof typeof people = 'admin'): Promise<Run> {
+    for (let i = 0; i < 200; i += 1) {
+      const res = await http().get(`/git_action/runs/${runId}`).set(as(who));
+      expect(res.status).toBe(200);
+      if (!['queued', 'running'].includes(res.body.status)) return res.body as Run;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`run ${runId} did not finish`);
+  }
+
+  it('GIT-01/GIT-03: actions outside the list and bad branches are refused, and no git process starts', async () => {
+    const executor = t.app.get(GitExecutor);
+    const spy = jest.spyOn(executor, 'execute');
+    try {
+      for (const extra of [
+        { action: 'push --force' },
+        { action: 'config' },
+        { action: 'clean -fdx' },
+        { action: 'reset --hard' },
+        { action: 'submodule update' },
+        { branch: '--upload-pack=touch' },
+        { branch: 'a..b' },
+        { branch: 'main@{1}' },
+        { branch: 'main.lock' },
+        { branch: 'bad\u0007bell' },
+      ]) {
+        const res = await http()
+          .post('/events')
+          .set(as('dev'))
+          .send({
+            title: 'bad',
+            start: new Date().toISOString(),
+            end: new Date(Date.now() + MINUTE).toISOString(),
+            type: 'git_action',
+            extra: { repo_url: REPO, branch: 'main', action: 'fetch', ...extra },
+          });
+        expect(res.status).toBe(400);
+      }
+      const pending = await gitAction('dev');
+      await http().post('/git_action').set(as('dev')).send({ event_id: pending });
+      await new Promise((r) => setTimeout(r, 1_500)); // a worker poll or more (nothing else is queued yet)
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('VAL-08: created → run is a 409; an ADMIN other than the creator approves; then it runs', async () => {
+    const id = await gitAction('dev');
+    const early = await http().post('/git_action').set(as('dev')).send({ event_id: id });
+    expect(early.status).toBe(409);
+    expect(early.body.message).toBe('This git action is pending: an ADMIN must approve it before it can run');
+    expect((await http().post(`/events/${id}/approve`).set(as('dev')).send({})).status).toBe(403);
+    const mine = await gitAction('admin');
+    const selfApproval = await http().post(`/events/${mine}/approve`).set(as('admin')).send({});
+    expect(selfApproval.status).toBe(403);
+    expect(selfApproval.body.message).toBe('Nobody approves their own git action');
+
+    expect((await http().post(`/events/${id}/approve`).set(as('approver')).send({})).status).toBe(200);
+    const queued = await http().post('/git_action').set(as('dev')).send({ event_id: id });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toEqual({ run_id: expect.any(String), status: 'queued' });
+  });
+
+  it('VAL-08: rejected, not yet started, or over: a 409 that says why', async () => {
+    const rejected = await gitAction('dev');
+    await http().post(`/events/${rejected}/reject`).set(as('approver')).send({ comment: 'not now' });
+    const r1 = await http().post('/git_action').set(as('dev')).send({ event_id: rejected });
+    expect(r1.status).toBe(409);
+    expect(r1.body.message).toBe('This git action is rejected: an ADMIN must approve it before it can run');
+
+    const later = await approved('dev', {}, { startIn: 10 * MINUTE });
+    const r2 = await http().post('/git_action').set(as('dev')).send({ event_id: later });
+    expect(r2.status).toBe(409);
+    expect(r2.body.message).toMatch(/^This git action can run only between \S+Z and \S+Z$/);
+
+    const over = await approved('dev', {}, { startIn: -40 * MINUTE, minutes: 30 });
+    expect((await http().post('/git_action').set(as('dev')).send({ event_id: over })).status).toBe(409);
+  });
+
+  it('VAL-08: changing the command of an approved git action sends it back for approval', async () => {
+    const id = await approved('dev');
+    const patched = await http()
+      .patch(`/events/${id}`)
+      .set(as('dev'))
+      .send({ extra: { repo_url: REPO, branch: 'main', action: 'clone' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.status).toBe('pending');
+    expect((await http().post('/git_action').set(as('dev')).send({ event_id: id })).status).toBe(409);
+    const retitled = await approved('dev');
+    const renamed = await http().patch(`/events/${retitled}`).set(as('dev')).send({ title: 'new name' });
+    expect(renamed.body.status).toBe('approved'); // the title is not part of what was approved
+  });
+
+  it('contract: ADMIN runs any git action, DEV only its own, OPS and PROJET none', async () => {
+    const id = await approved('dev');
+    const other = await http().post('/git_action').set(as('dev2')).send({ event_id: id });
+    expect(other.status).toBe(403);
+    expect(other.body.message).toBe('DEV can only run git actions they created');
+    for (const who of ['ops', 'projet'] as const)
+      expect((await http().post('/git_action').set(as(who)).send({ event_id: id })).status).toBe(403);
+    expect((await http().post('/git_action').send({ event_id: id })).status).toBe(401);
+    expect((await http().post('/git_action').set(as('admin')).send({ event_id: id })).status).toBe(202);
+    const missing = await http()
+      .post('/git_action')
+      .set(as('admin'))
+      .send({ event_id: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.status).toBe(404);
+    for (const body of [{}, { event_id: 'nope' }, { event_id: id, branch: 'x' }])
+      expect((await http().post('/git_action').set(as('admin')).send(body)).status).toBe(400);
+  });
+
+  it('a run goes queued → succeeded with what git printed; runs are listed newest first', async () => {
+    const id = await approved('dev', { action: 'clone' });
+    const first = await http().post('/git_action').set(as('dev')).send({ event_id: id });
+    const run = await finished(first.body.run_id as string, 'dev');
+    expect(run).toMatchObject({
+      run_id: first.body.run_id,
+      event_id: id,
+      action: 'clone',
+      status: 'succeeded',
+      exit_code: 0,
+      triggered_by: people.dev.id,
+    });
+    expect(run.output).toContain(`${repo.heads['feature/login']} login form`);
+    expect(Date.parse(run.finished_at!)).toBeGreaterThanOrEqual(Date.parse(run.started_at!));
+    const second = await http().post('/git_action').set(as('admin')).send({ event_id: id });
+    await finished(second.body.run_id as string);
+    const list = await http().get(`/git_action/runs?event_id=${id}`).set(as('dev'));
+    expect(list.status).toBe(200);
+    expect(list.body.map((r: Run) => r.run_id)).toEqual([second.body.run_id, first.body.run_id]);
+  });
+
+  it('ls-remote shows the branch head; an unknown branch fails with exit code 128', async () => {
+    const ls = await approved('dev', { action: 'ls-remote', branch: 'main' });
+    const run = await finished(
+      (await http().post('/git_action').set(as('dev')).send({ event_id: ls })).body.run_id,
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toBe(`${repo.heads.main}\trefs/heads/main\n`);
+    const missing = await approved('dev', { action: 'fetch', branch: 'no-such-branch' });
+    const failed = await finished(
+      (await http().post('/git_action').set(as('dev')).send({ event_id: missing })).body.run_id,
+    );
+    expect(failed).toMatchObject({ status: 'failed', exit_code: 128 });
+  });
+
+  it('a DEV sees the runs of its own git actions only', async () => {
+    const id = await approved('dev', { action: 'ls-remote' });
+    const runId = (await http().post('/git_action').set(as('dev')).send({ event_id: id })).body
+      .run_id as string;
+    await finished(runId);
+    const foreign = await http().get(`/git_action/runs/${runId}`).set(as('dev2'));
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.message).toBe('Git run not found');
+    expect((await http().get(`/git_action/runs?event_id=${id}`).set(as('dev2'))).body).toEqual([]);
+    expect((await http().get(`/git_action/runs/${runId}`).set(as('ops'))).status).toBe(403);
+    expect((await http().get('/git_action/runs').set(as('admin'))).status).toBe(400);
+  });
+
+  it('GIT-04: a repository host outside GIT_ALLOWED_HOSTS is a 400; bad URLs never become events', async () => {
+    const elsewhere = await approved('dev', { repo_url: 'https://github.com/acme/app.git' });
+    const res = await http().post('/git_action').set(as('dev')).send({ event_id: elsewhere });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'Repository host github.com is not allowed (allowed: git.example.test, slow.example.test)',
+    );
+    for (const repo_url of [
+      'ext::sh -c touch% /tmp/pwned',
+      'file:///etc/passwd',
+      'ssh://-oProxyCommand=touch%20x/repo',
+      '-upload-pack=touch',
+      'https://127.0.0.1/repo.git',
+      'https://[::1]/repo.git',
+      'https://localhost/repo.git',
+      'https://user:secret@git.example.test/demo.git',
+      'http://git.example.test/demo.git',
+    ]) {
+      const created = await http()
+        .post('/events')
+        .set(as('dev'))
+        .send({
+          title: 'bad',
+          start: new Date().toISOString(),
+          end: new Date(Date.now() + MINUTE).toISOString(),
+          type: 'git_action',
+          extra: { repo_url, branch: 'main', action: 'fetch' },
+        });
+      expect(created.status).toBe(400);
+    }
+  });
+
+  it('GIT-06: a retry with the same Idempotency-Key gets the same run; a malformed key is a 400', async () => {
+    const id = await approved('dev', { action: 'ls-remote' });
+    const send = (key: string) =>
+      http().post('/git_action').set(as('dev')).set('Idempotency-Key', key).send({ event_id: id });
+    const a = await send('deploy-retry-0001');
+    const b = await send('deploy-retry-0001');
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    expect(b.body.run_id).toBe(a.body.run_id);
+    expect((await send('deploy-retry-0002')).body.run_id).not.toBe(a.body.run_id);
+    expect((await send('short')).status).toBe(400);
+    expect((await send('has spaces in it')).status).toBe(400);
+  });
+
+  it('GIT-06: a server that never answers: the run ends timed_out at the deadline', async () => {
+    const id = await approved('dev', { repo_url: SLOW_REPO });
+    const runId = (await http().post('/git_action').set(as('dev')).send({ event_id: id })).body
+      .run_id as string;
+    const run = await finished(runId);
+    expect(run).toMatchObject({ status: 'timed_out', exit_code: null });
+    expect(run.output).toContain('[stopped after 2000 ms]');
+    expect(Date.parse(run.finished_at!) - Date.parse(run.started_at!)).toBeLessThan(10_000);
+  });
+
+  it('VAL-05: inside a freeze the run is a 409 with the freeze; an ADMIN override runs it, audited', async () => {
+    const id = await approved('dev', { action: 'ls-remote' });
+    const freeze = await http()
+      .post('/freezes')
+      .set(as('admin'))
+      .send({
+        environment: 'prod',
+        start: new Date(Date.now() - MINUTE).toISOString(),
+        end: new Date(Date.now() + 2 * MINUTE).toISOString(),
+        reason: 'incident 42',
+      });
+    expect(freeze.status).toBe(201);
+    try {
+      const refused = await http().post('/git_action').set(as('dev')).send({ event_id: id });
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toMatch(/^prod is frozen until \S+Z: incident 42$/);
+      const devOverride = await http()
+        .post('/git_action')
+        .set(as('dev'))
+        .send({ event_id: id, override_reason: 'please' });
+      expect(devOverride.status).toBe(409);
+      const override = await http()
+        .post('/git_action')
+        .set(as('admin'))
+        .send({ event_id: id, override_reason: 'hotfix for incident 42' });
+      expect(override.status).toBe(202);
+      const audit = (await t.app
+        .get(DataSource)
+        .query(`SELECT details FROM audit_log WHERE action = 'freeze_overridden' AND target_id = $1`, [
+          id,
+        ])) as {
+        details: { reason: string };
+      }[];
+      expect(audit.map((a) => a.details.reason)).toEqual(['hotfix for incident 42']);
+    } finally {
+      await http()
+        .delete(`/freezes/${freeze.body.id as string}`)
+        .set(as('admin'));
+    }
+  });
+
+  it('GIT-08: every attempt is audited: refused, queued, and finished with exit code and duration', async () => {
+    const pending = await gitAction('dev');
+    await http().post('/git_action').set(as('dev')).send({ event_id: pending });
+    const id = await approved('dev', { action: 'ls-remote', branch: 'main' });
+    const runId = (await http().post('/git_action').set(as('dev')).send({ event_id: id })).body
+      .run_id as string;
+    await finished(runId);
+    const rows = (await t.app.get(DataSource).query(
+      `SELECT action, actor_id, target_id, details FROM audit_log
+          WHERE action LIKE 'git_run_%' AND (target_id = $1 OR target_id = $2 OR target_id = $3) ORDER BY id`,
+      [pending, id, runId],
+    )) as { action: string; actor_id: string; target_id: string; details: Record<string, unknown> }[];
+    expect(rows).toEqual([
+      {
+        action: 'git_run_refused',
+        actor_id: people.dev.id,
+        target_id: pending,
+        details: { reason: 'GIT.NOT_RUNNABLE', message: expect.stringContaining('pending') },
+      },
+      {
+        action: 'git_run_requested',
+        actor_id: people.dev.id,
+        target_id: runId,
+        details: { event_id: id, action: 'ls-remote', repo_url: REPO, branch: 'main' },
+      },
+      {
+        action: 'git_run_finished',
+        actor_id: people.dev.id,
+        target_id: runId,
+        details: {
+          event_id: id,
+          action: 'ls-remote',
+          repo_url: REPO,
+          branch: 'main',
+          status: 'succeeded',
+          exit_code: 0,
+          duration_ms: expect.any(Number),
+        },
+      },
+    ]);
+  });
+
+  it('auto_trigger: an approved git action runs once when its slot starts, with two instances polling', async () => {
+    const second = await createTestApp(
+      {
+        GIT_ALLOWED_HOSTS: 'git.example.test',
+        GIT_MIRRORS: `https://git.example.test/=${daemon.base}`,
+      },
+      { db: t.db },
+    );
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1)
+        ids.push(await approved('dev', { action: 'ls-remote', auto_trigger: true }));
+      const ds = t.app.get(DataSource);
+      const runsOf = async () =>
+        (await ds.query(
+          `SELECT event_id, status, trigger, triggered_by FROM git_runs WHERE event_id = ANY($1) ORDER BY event_id`,
+          [ids],
+        )) as { event_id: string; status: string; trigger: string; triggered_by: string | null }[];
+      for (let i = 0; i < 100; i += 1) {
+        const runs = await runsOf();
+        if (runs.length === 3 && runs.every((r) => r.status === 'succeeded')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 2_500)); // more polls of both instances
+      const runs = await runsOf();
+      expect(runs).toHaveLength(3);
+      for (const run of runs)
+        expect(run).toMatchObject({ status: 'succeeded', trigger: 'auto', triggered_by: null });
+    } finally {
+      await second.close();
+    }
+  });
+});
