@@ -76,6 +76,19 @@ describe('git actions (e2e)', () => {
     if (repo) removeTestRepository(repo);
   });
 
+  /** DEV plans a git action starting now with these `extra` fields over a valid fetch; the raw answer. */
+  const planGitAction = (extra: Record<string, unknown>) =>
+    http()
+      .post('/events')
+      .set(as('dev'))
+      .send({
+        title: 'planned',
+        start: new Date().toISOString(),
+        end: new Date(Date.now() + MINUTE).toISOString(),
+        type: 'git_action',
+        extra: { repo_url: REPO, branch: 'main', action: 'fetch', ...extra },
+      });
+
   /** A git action event of `who`, from a minute ago for half an hour unless told otherwise. */
   async function gitAction(
     who: keyof typeof people,
@@ -136,17 +149,7 @@ describe('git actions (e2e)', () => {
         { branch: 'main.lock' },
         { branch: 'bad\u0007bell' },
       ]) {
-        const res = await http()
-          .post('/events')
-          .set(as('dev'))
-          .send({
-            title: 'bad',
-            start: new Date().toISOString(),
-            end: new Date(Date.now() + MINUTE).toISOString(),
-            type: 'git_action',
-            extra: { repo_url: REPO, branch: 'main', action: 'fetch', ...extra },
-          });
-        expect(res.status).toBe(400);
+        expect((await planGitAction(extra)).status).toBe(400);
       }
       const pending = await gitAction('dev');
       await http().post('/git_action').set(as('dev')).send({ event_id: pending });
@@ -288,17 +291,7 @@ describe('git actions (e2e)', () => {
       'https://user:secret@git.example.test/demo.git',
       'http://git.example.test/demo.git',
     ]) {
-      const created = await http()
-        .post('/events')
-        .set(as('dev'))
-        .send({
-          title: 'bad',
-          start: new Date().toISOString(),
-          end: new Date(Date.now() + MINUTE).toISOString(),
-          type: 'git_action',
-          extra: { repo_url, branch: 'main', action: 'fetch' },
-        });
-      expect(created.status).toBe(400);
+      expect((await planGitAction({ repo_url })).status).toBe(400);
     }
   });
 
@@ -364,6 +357,30 @@ describe('git actions (e2e)', () => {
       await http()
         .delete(`/freezes/${freeze.body.id as string}`)
         .set(as('admin'));
+    }
+  });
+
+  it('VAL-08: a queued run whose git action went back to pending before it started is not run', async () => {
+    const executor = t.app.get(GitExecutor);
+    const spy = jest.spyOn(executor, 'execute');
+    try {
+      const id = await gitAction('dev', { action: 'ls-remote' }); // pending
+      const runId = '30000000-0000-4000-8000-000000000001';
+      // As if it had been queued while approved, then edited before a worker took it.
+      await t.app.get(DataSource).query(
+        `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by, created_at)
+         VALUES ($1, $2, 'ls-remote', $3, 'feature/login', 'queued', 'manual', $4, now())`,
+        [runId, id, REPO, people.dev.id],
+      );
+      const run = await finished(runId);
+      expect(run).toMatchObject({
+        status: 'failed',
+        exit_code: null,
+        output: 'Not run: This git action is pending: an ADMIN must approve it before it can run',
+      });
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 

@@ -1,8 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog, Clock, newId } from '@uyoop/shared';
-import { assertAllowedHost, assertRunnable, gitCommands, type GitRun, redactOutput } from '../domain/git-run';
+import {
+  assertAllowedHost,
+  assertRunnable,
+  GitActionNotRunnable,
+  gitCommands,
+  type GitRun,
+  redactOutput,
+} from '../domain/git-run';
 import { FreezeGuard } from './freeze-guard';
 import { GitSettings } from './git-settings';
+import { EventRepository } from './ports/event-repository.port';
 import { GitCredentials, GitExecutor } from './ports/git-executor.port';
 import { GitRunRepository } from './ports/git-run-repository.port';
 
@@ -23,6 +31,7 @@ export class ExecuteGitRuns {
 
   constructor(
     private readonly runs: GitRunRepository,
+    private readonly events: EventRepository,
     private readonly executor: GitExecutor,
     private readonly credentials: GitCredentials,
     private readonly freezes: FreezeGuard,
@@ -96,10 +105,19 @@ export class ExecuteGitRuns {
     return abandoned.length;
   }
 
-  /** Runs a claimed run to its end and records the outcome; never throws for a failing git. */
+  /**
+   * Runs a claimed run to its end and records the outcome; never throws for a failing git. A run whose
+   * git action is no longer approved, or whose slot ended while it waited, is not started (VAL-08).
+   */
   async execute(run: GitRun): Promise<void> {
     const started = Date.now();
     let outcome: { status: 'succeeded' | 'failed' | 'timed_out'; exitCode: number | null; output: string };
+    const refusal = await this.whyNotNow(run);
+    if (refusal) {
+      const output = `Not run: ${refusal}`;
+      await this.finishAndAudit(run, { status: 'failed', exitCode: null, output }, started);
+      return;
+    }
     try {
       const credential = await this.credentials.forRepository(run.repoUrl);
       const result = await this.executor.execute(gitCommands(run.action, run.repoUrl, run.branch), {
@@ -120,6 +138,27 @@ export class ExecuteGitRuns {
       this.logger.warn(`git run ${run.id} could not start: ${(error as Error).message}`);
       outcome = { status: 'failed', exitCode: null, output: 'The run could not start: try again later.' };
     }
+    await this.finishAndAudit(run, outcome, started);
+  }
+
+  /** Why a claimed run must not start after all, or null: its git action changed or its slot ended. */
+  private async whyNotNow(run: GitRun): Promise<string | null> {
+    const event = await this.events.findById(run.eventId);
+    if (!event) return 'its git action was deleted';
+    try {
+      assertRunnable(event, this.clock.now());
+      return null;
+    } catch (error) {
+      if (error instanceof GitActionNotRunnable) return error.message;
+      throw error;
+    }
+  }
+
+  private async finishAndAudit(
+    run: GitRun,
+    outcome: { status: 'succeeded' | 'failed' | 'timed_out'; exitCode: number | null; output: string },
+    started: number,
+  ): Promise<void> {
     await this.runs.finish(run.id, outcome, this.clock.now());
     await this.audit.record({
       action: 'git_run_finished',

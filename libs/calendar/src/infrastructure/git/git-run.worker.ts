@@ -20,7 +20,7 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(GitRunWorker.name);
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  private ticking = false;
+  private ticking: Promise<void> | null = null;
   private again = false;
   private stopping = false;
 
@@ -40,6 +40,7 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    await this.ticking;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -50,9 +51,8 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
       this.again = true;
       return;
     }
-    this.ticking = true;
-    void this.tick().finally(() => {
-      this.ticking = false;
+    this.ticking = this.tick().finally(() => {
+      this.ticking = null;
       if (this.again) {
         this.again = false;
         this.wake();

@@ -172,6 +172,9 @@ describe('SpawnGitExecutor (real git, loopback servers)', () => {
       expect(result.timedOut).toBe(false);
       expect(result.exitCode).toBe(128);
       expect(Date.now() - started).toBeLessThan(10_000);
+      // The operator's mirror stays internal: git's message names the URL the user knows.
+      expect(result.output).toContain("could not read Username for 'https://private.example.test'");
+      expect(result.output).not.toContain('127.0.0.1');
     });
   });
 });

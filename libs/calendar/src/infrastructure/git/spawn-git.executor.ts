@@ -44,12 +44,14 @@ export class SpawnGitExecutor extends GitExecutor {
   private readonly cap: number;
   private readonly protocols: string;
   private readonly hardening: string[];
+  private readonly mirrors: readonly GitMirror[];
 
   constructor(private readonly opts: SpawnGitExecutorOptions) {
     super();
     this.binary = opts.binary ?? 'git';
     this.cap = opts.outputCapBytes ?? 1024 * 1024;
     const mirrors = opts.mirrors ?? [];
+    this.mirrors = mirrors;
     this.protocols = [
       ...new Set(['https', ...mirrors.map((m) => new URL(m.to).protocol.replace(':', ''))]),
     ].join(':');
@@ -80,16 +82,26 @@ export class SpawnGitExecutor extends GitExecutor {
       let exitCode: number | null = 0;
       for (const args of commands) {
         const left = deadline - Date.now();
-        if (left <= 0) return { exitCode: null, output: output.text(), timedOut: true };
+        if (left <= 0) return { exitCode: null, output: this.shown(output), timedOut: true };
         const result = await this.spawnOne([...this.hardening, ...args], workspace, env, left, output);
-        if (result.timedOut) return { exitCode: null, output: output.text(), timedOut: true };
+        if (result.timedOut) return { exitCode: null, output: this.shown(output), timedOut: true };
         exitCode = result.exitCode;
         if (exitCode !== 0) break;
       }
-      return { exitCode, output: output.text(), timedOut: false };
+      return { exitCode, output: this.shown(output), timedOut: false };
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
+  }
+
+  /** Git's output with each mirror's address written back as the URL users know: mirrors stay internal. */
+  private shown(output: CappedOutput): string {
+    let text = output.text();
+    for (const m of this.mirrors) {
+      text = text.split(m.to).join(m.from);
+      text = text.split(new URL(m.to).origin).join(new URL(m.from).origin);
+    }
+    return text;
   }
 
   private async environment(workspace: string, credential: GitCredential | null): Promise<NodeJS.ProcessEnv> {
