@@ -152,7 +152,17 @@ describe('events (e2e)', () => {
       ['end before start', { end: '2026-03-02T08:00:00Z' }, 'end must be after start'],
       ['zero length', { end: meeting.start }, 'end must be after start'],
       ['meeting over 24 h', { end: '2026-03-04T09:00:00Z' }, 'a meeting may last at most 24 hours'],
-    ])('VAL-01/02: %s → 400', async (_label, change, message) => {
+      [
+        'window over 7 days',
+        { ...deployment, end: '2026-03-11T20:00:01Z' },
+        'a deployment_window may last at most 7 days',
+      ],
+      [
+        'git action over 1 hour',
+        { ...gitAction, end: '2026-03-02T13:00:01Z' },
+        'a git_action may last at most 1 hour',
+      ],
+    ])('VAL-01/VAL-02: %s → 400', async (_label, change, message) => {
       const res = await http()
         .post('/events')
         .set(as('admin'))

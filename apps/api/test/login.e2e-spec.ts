@@ -1,9 +1,11 @@
 import * as bcrypt from 'bcryptjs';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { PASSWORD, seedUser } from '../../../test-support/auth';
+import { nestRoutes } from '../../../test-support/routes';
 
 const RELAXED = { RATE_LIMIT_LOGIN_PER_MINUTE: '1000', LOCKOUT_THRESHOLD: '100' };
 
@@ -170,6 +172,21 @@ describe('POST /login (e2e)', () => {
     const verify = await http().post('/2fa/verify').send({ mfa_token: body.mfa_token, code: '123456' });
     expect(verify.status).toBe(401);
     expect(verify.body.message).toBe('Invalid 2FA code');
+  });
+
+  it('MFA-04: a pending mfa_token opens no route; only /2fa/verify takes it', async () => {
+    const pending = await http().post('/login').send({ username: 'guarded', password: PASSWORD });
+    const token = pending.body.mfa_token as string;
+    expect(token).toEqual(expect.any(String));
+    const routes = nestRoutes(t.app).filter((r) => !r.isPublic);
+    expect(routes.length).toBeGreaterThan(30);
+    for (const route of routes) {
+      const path = route.path.replace(/:[A-Za-z0-9_]+/g, () => randomUUID());
+      const res = await request(t.app.getHttpServer())
+        [route.method.toLowerCase() as 'get'](path)
+        .set('Authorization', `Bearer ${token}`);
+      expect({ route: route.key, status: res.status }).toEqual({ route: route.key, status: 401 });
+    }
   });
 
   it('MFA-03: an mfa_token allows a few attempts only, then is dead', async () => {

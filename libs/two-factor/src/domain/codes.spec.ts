@@ -1,4 +1,4 @@
-import { isTotpCode, normaliseBackupCode, possibleSteps, stepAt } from './codes';
+import { isTotpCode, newBackupCodes, normaliseBackupCode, possibleSteps, stepAt } from './codes';
 
 describe('TOTP codes', () => {
   const at = Date.UTC(2026, 10, 27, 12, 0, 15); // 15 s into a step
@@ -18,6 +18,19 @@ describe('TOTP codes', () => {
     expect(isTotpCode('012345')).toBe(true);
     for (const bad of ['12345', '1234567', '12 345', '１２３４５６', '123456\n', 123456, ['123456']])
       expect(isTotpCode(bad)).toBe(false);
+  });
+
+  it('BC-03: ten codes, each 10 characters of a 32-letter alphabet (50 bits), never repeating', () => {
+    const seen = new Set<string>();
+    for (let round = 0; round < 50; round += 1) {
+      const codes = newBackupCodes();
+      expect(codes).toHaveLength(10);
+      for (const code of codes) {
+        expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/);
+        seen.add(code);
+      }
+    }
+    expect(seen.size).toBe(500);
   });
 
   it('BC-05: backup codes are compared without dashes, spaces or case', () => {
