@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { PasswordHasher, type Role, User, UserRepository, Username } from '@uyoop/auth';
 import { newId } from '@uyoop/shared';
 import request from 'supertest';
+import { Authenticator } from './totp';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -61,4 +62,23 @@ export async function login(
 /** A random address in TEST-NET-3, so tests sharing Redis never share a rate-limit bucket. */
 export function randomClientIp(): string {
   return `203.0.113.${1 + Math.floor(Math.random() * 254)}`;
+}
+
+/**
+ * Turns 2FA on for a logged-in user through the API, as a person would (setup, scan, enable); the
+ * session of `tokens` stays valid. Returns the authenticator holding the seed.
+ */
+export async function enableTwoFactor(app: INestApplication, tokens: Tokens): Promise<Authenticator> {
+  const auth = { Authorization: `Bearer ${tokens.access}` };
+  const setup = await request(app.getHttpServer()).post('/2fa/setup').set(auth);
+  if (setup.status !== 200)
+    throw new Error(`2FA setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+  const phone = Authenticator.fromUrl(setup.body.otpauth_url as string);
+  const enable = await request(app.getHttpServer())
+    .post('/2fa/enable')
+    .set(auth)
+    .send({ code: phone.next() });
+  if (enable.status !== 200)
+    throw new Error(`2FA enable failed: ${enable.status} ${JSON.stringify(enable.body)}`);
+  return phone;
 }

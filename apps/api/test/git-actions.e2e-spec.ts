@@ -2,7 +2,7 @@ import { GitExecutor } from '@uyoop/calendar';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
-import { login, seedUser, type SeededUser, type Tokens } from '../../../test-support/auth';
+import { enableTwoFactor, login, seedUser, type SeededUser, type Tokens } from '../../../test-support/auth';
 import {
   createTestRepository,
   type GitDaemon,
@@ -40,7 +40,7 @@ describe('git actions (e2e)', () => {
   let silent: { base: string; stop(): Promise<void> };
   const http = () => request(t.app.getHttpServer());
   const people = {} as Record<
-    'admin' | 'approver' | 'dev' | 'dev2' | 'ops' | 'projet',
+    'admin' | 'approver' | 'dev' | 'dev2' | 'dev3' | 'ops' | 'projet',
     SeededUser & { tokens: Tokens }
   >;
   const as = (who: keyof typeof people) => ({ Authorization: `Bearer ${people[who].tokens.access}` });
@@ -61,12 +61,16 @@ describe('git actions (e2e)', () => {
       approver: 'ADMIN',
       dev: 'DEV',
       dev2: 'DEV',
+      dev3: 'DEV',
       ops: 'OPS',
       projet: 'PROJET',
     } as const;
     for (const [who, role] of Object.entries(roles)) {
       const user = await seedUser(t.app, `git-${who}`, role);
-      people[who as keyof typeof people] = { ...user, tokens: await login(t.app, `git-${who}`) };
+      const tokens = await login(t.app, `git-${who}`);
+      // Running a git action needs a session that passed a second factor (GIT-07); dev3 has none.
+      if (who !== 'dev3') await enableTwoFactor(t.app, tokens);
+      people[who as keyof typeof people] = { ...user, tokens };
     }
   });
   afterAll(async () => {
@@ -223,6 +227,20 @@ describe('git actions (e2e)', () => {
     expect(missing.status).toBe(404);
     for (const body of [{}, { event_id: 'nope' }, { event_id: id, branch: 'x' }])
       expect((await http().post('/git_action').set(as('admin')).send(body)).status).toBe(400);
+  });
+
+  it('GIT-07: running needs 2FA on the account; a role that may not run hears about its role', async () => {
+    const id = await approved('dev3');
+    const res = await http().post('/git_action').set(as('dev3')).send({ event_id: id });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      code: 'mfa_required',
+      message: 'Two-factor authentication required: turn it on with POST /2fa/setup, then retry',
+    });
+    const ops = await http().post('/git_action').set(as('ops')).send({ event_id: id });
+    expect(ops.status).toBe(403);
+    expect(ops.body.code).not.toBe('mfa_required');
+    expect((await http().get(`/git_action/runs?event_id=${id}`).set(as('dev3'))).status).toBe(200);
   });
 
   it('a run goes queued → succeeded with what git printed; runs are listed newest first', async () => {

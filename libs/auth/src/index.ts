@@ -12,6 +12,7 @@ export {
   AuthRateLimit,
   AllowedBeforeEnrolment,
   RecentAuthentication,
+  SecondFactorRequired,
   CurrentUser,
   CurrentActor,
   PUBLIC_KEY,

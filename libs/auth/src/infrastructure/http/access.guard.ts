@@ -16,6 +16,8 @@ import {
   PUBLIC_KEY,
   RECENT_AUTH_KEY,
   RECENT_AUTH_WINDOW_MS,
+  ROLES_KEY,
+  SECOND_FACTOR_KEY,
 } from './auth.decorators';
 
 const JwtGuard = AuthGuard('jwt');
@@ -55,8 +57,22 @@ export class AccessGuard implements CanActivate {
     req.authVia = 'bearer';
     if (req.headers['x-user-id'] !== undefined) await this.legacy.checkMismatch(req);
     this.requireEnrolment(context, req);
+    this.requireSecondFactor(context, req);
     this.requireRecentAuthentication(context, req);
     return true;
+  }
+
+  /**
+   * Routes that make the server act (git runs) want a session that passed a second factor. Sessions
+   * of a 2FA account always did: login asks for the code, and turning 2FA on ends the others (MFA-07).
+   */
+  private requireSecondFactor(context: ExecutionContext, req: AuthenticatedRequest): void {
+    if (!this.reflector.get<boolean>(SECOND_FACTOR_KEY, context.getHandler()) || req.user?.totpEnabled)
+      return;
+    throw new ForbiddenException({
+      message: 'Two-factor authentication required: turn it on with POST /2fa/setup, then retry',
+      code: 'mfa_required',
+    });
   }
 
   private requireRecentAuthentication(context: ExecutionContext, req: AuthenticatedRequest): void {

@@ -9,6 +9,7 @@ export const AUTH_RATE_LIMIT_KEY = 'uyoop:auth-rate-limit';
 export const LEGACY_ALLOWED_KEY = 'uyoop:legacy-allowed';
 export const ENROLMENT_KEY = 'uyoop:enrolment';
 export const RECENT_AUTH_KEY = 'uyoop:recent-auth';
+export const SECOND_FACTOR_KEY = 'uyoop:second-factor';
 /** How recent a login must be for sensitive changes (MFA-02). */
 export const RECENT_AUTH_WINDOW_MS = 10 * 60_000;
 
@@ -27,6 +28,12 @@ export const LegacyAllowed = (): MethodDecorator => SetMetadata(LEGACY_ALLOWED_K
 
 /** Reachable by a user who has not enrolled 2FA yet while 2FA is mandatory (MFA-05). */
 export const AllowedBeforeEnrolment = (): MethodDecorator => SetMetadata(ENROLMENT_KEY, true);
+
+/**
+ * Only for a caller whose account has 2FA on, so that its session passed a second factor (AAL2): the
+ * server runs a command for this route (GIT-07). 403 `mfa_required` otherwise.
+ */
+export const SecondFactorRequired = (): MethodDecorator => SetMetadata(SECOND_FACTOR_KEY, true);
 
 /** Sensitive change: the caller must have logged in within the last 10 minutes (MFA-02). */
 export const RecentAuthentication = (): MethodDecorator => SetMetadata(RECENT_AUTH_KEY, true);

@@ -19,7 +19,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Actor, CurrentActor, Roles } from '@uyoop/auth';
+import { type Actor, CurrentActor, Roles, SecondFactorRequired } from '@uyoop/auth';
 import { uuidParam } from '@uyoop/shared';
 import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { RunGitAction } from '../../application/run-git-action.use-case';
@@ -94,6 +94,7 @@ export class GitActionsController {
 
   @Post()
   @Roles('ADMIN', 'DEV')
+  @SecondFactorRequired()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiHeader({
     name: 'Idempotency-Key',
