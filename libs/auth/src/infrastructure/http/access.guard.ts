@@ -69,6 +69,9 @@ export class AccessGuard implements CanActivate {
   private requireSecondFactor(context: ExecutionContext, req: AuthenticatedRequest): void {
     if (!this.reflector.get<boolean>(SECOND_FACTOR_KEY, context.getHandler()) || req.user?.totpEnabled)
       return;
+    // A role the route refuses anyway hears that from the roles guard, not about 2FA.
+    const roles = this.reflector.get<string[] | undefined>(ROLES_KEY, context.getHandler());
+    if (roles && req.user && !roles.includes(req.user.role)) return;
     throw new ForbiddenException({
       message: 'Two-factor authentication required: turn it on with POST /2fa/setup, then retry',
       code: 'mfa_required',
