@@ -259,6 +259,9 @@ describe('git actions (e2e)', () => {
     expect(Date.parse(run.finished_at!)).toBeGreaterThanOrEqual(Date.parse(run.started_at!));
     const second = await http().post('/git_action').set(as('admin')).send({ event_id: id });
     await finished(second.body.run_id as string);
+    const metrics = await http().get('/metrics');
+    expect(metrics.text).toMatch(/^uyoop_git_executions_total\{result="ok"\} [1-9]/m);
+    expect(metrics.text).toContain('uyoop_git_execution_seconds_bucket');
     const list = await http().get(`/git_action/runs?event_id=${id}`).set(as('dev'));
     expect(list.status).toBe(200);
     expect(list.body.map((r: Run) => r.run_id)).toEqual([second.body.run_id, first.body.run_id]);

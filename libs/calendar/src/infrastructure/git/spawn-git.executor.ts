@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Counter, Histogram, register } from 'prom-client';
 import {
   type GitCredential,
   type GitExecution,
@@ -22,6 +23,21 @@ export interface SpawnGitExecutorOptions {
   /** Captured stdout + stderr per run; the rest is dropped (GIT-06). */
   outputCapBytes?: number;
 }
+
+const executions =
+  (register.getSingleMetric('uyoop_git_executions_total') as Counter<'result'> | undefined) ??
+  new Counter({
+    name: 'uyoop_git_executions_total',
+    help: 'Git runs executed by this instance, by result (ok, failed, timed_out)',
+    labelNames: ['result'],
+  });
+const durations =
+  (register.getSingleMetric('uyoop_git_execution_seconds') as Histogram | undefined) ??
+  new Histogram({
+    name: 'uyoop_git_execution_seconds',
+    help: 'Wall time of git runs executed by this instance',
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+  });
 
 /** The askpass program: answers git's prompts from files of the run's private directory (GIT-09). */
 const ASKPASS = `#!/bin/sh
@@ -70,6 +86,17 @@ export class SpawnGitExecutor extends GitExecutor {
   }
 
   async execute(
+    commands: string[][],
+    opts: { credential: GitCredential | null; timeoutMs: number },
+  ): Promise<GitExecution> {
+    const stopTimer = durations.startTimer();
+    const result = await this.run(commands, opts);
+    stopTimer();
+    executions.inc({ result: result.timedOut ? 'timed_out' : result.exitCode === 0 ? 'ok' : 'failed' });
+    return result;
+  }
+
+  private async run(
     commands: string[][],
     opts: { credential: GitCredential | null; timeoutMs: number },
   ): Promise<GitExecution> {
