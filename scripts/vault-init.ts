@@ -83,22 +83,25 @@ interface RoleSpec {
   secretIdVariable: 'VAULT_SECRET_ID' | 'VAULT_ENROL_SECRET_ID';
 }
 
-const ROLES: readonly RoleSpec[] = [
-  {
-    role: APP_ROLE_NAME,
-    policy: APP_POLICY_NAME,
-    hcl: APP_POLICY_HCL,
-    roleIdVariable: 'VAULT_ROLE_ID',
-    secretIdVariable: 'VAULT_SECRET_ID',
-  },
-  {
-    role: ENROL_ROLE_NAME,
-    policy: ENROL_POLICY_NAME,
-    hcl: ENROL_POLICY_HCL,
-    roleIdVariable: 'VAULT_ENROL_ROLE_ID',
-    secretIdVariable: 'VAULT_ENROL_SECRET_ID',
-  },
-];
+/** The two roles, the login one allowed to read git credentials under `gitCredentialsPath`. */
+function rolesFor(gitCredentialsPath: string): readonly RoleSpec[] {
+  return [
+    {
+      role: APP_ROLE_NAME,
+      policy: APP_POLICY_NAME,
+      hcl: loginPolicyHcl(APP_CONFIG_PATH, gitCredentialsPath),
+      roleIdVariable: 'VAULT_ROLE_ID',
+      secretIdVariable: 'VAULT_SECRET_ID',
+    },
+    {
+      role: ENROL_ROLE_NAME,
+      policy: ENROL_POLICY_NAME,
+      hcl: ENROL_POLICY_HCL,
+      roleIdVariable: 'VAULT_ENROL_ROLE_ID',
+      secretIdVariable: 'VAULT_ENROL_SECRET_ID',
+    },
+  ];
+}
 
 export interface VaultInitOptions {
   /** VAULT_ADDR. */
@@ -115,6 +118,8 @@ export interface VaultInitOptions {
   databaseUrl?: string;
   caCertPath?: string;
   timeoutMs?: number;
+  /** The KV prefix of git credentials the login policy may read (GIT_CREDENTIALS_PATH); default `git`. */
+  gitCredentialsPath?: string;
   /** Progress lines; default: stdout. */
   log?: (line: string) => void;
 }
@@ -133,6 +138,7 @@ export interface VaultInitResult {
 
 export async function vaultInit(opts: VaultInitOptions): Promise<VaultInitResult> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const roles = rolesFor(opts.gitCredentialsPath ?? GIT_CREDENTIALS_PATH);
   const envFile = resolve(opts.out ?? 'config/vault.env');
   const vault = new VaultClient({
     address: opts.address,
@@ -158,7 +164,7 @@ export async function vaultInit(opts: VaultInitOptions): Promise<VaultInitResult
 
   // 2. Policies and AppRole roles: login, then enrolment.
   const roleIds: Record<string, string> = {};
-  for (const spec of ROLES) roleIds[spec.role] = await ensureRole(vault, spec, changed);
+  for (const spec of roles) roleIds[spec.role] = await ensureRole(vault, spec, changed);
 
   // 3. Credentials file: a new secret id for each role whose credentials on file do not log in, or for
   //    both with --rotate-secret-id; the old ones are destroyed once the file holds the new ones.
@@ -166,7 +172,7 @@ export async function vaultInit(opts: VaultInitOptions): Promise<VaultInitResult
   const values: Record<string, string> = {};
   const toDestroy: { spec: RoleSpec; secretId: string }[] = [];
   const fileChanges: string[] = [];
-  for (const spec of ROLES) {
+  for (const spec of roles) {
     const roleId = roleIds[spec.role] as string;
     const onFile = existing[spec.secretIdVariable];
     const valid =
@@ -395,6 +401,7 @@ async function main(): Promise<void> {
     rotateSecretId: args.includes('--rotate-secret-id'),
     databaseUrl: process.env.DATABASE_URL || undefined,
     caCertPath: process.env.VAULT_CACERT || undefined,
+    gitCredentialsPath: process.env.GIT_CREDENTIALS_PATH || undefined,
     timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined,
   });
   process.stdout.write(

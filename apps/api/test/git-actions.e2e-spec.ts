@@ -1,4 +1,5 @@
-import { GitExecutor } from '@uyoop/calendar';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
@@ -11,6 +12,9 @@ import {
   startSilentServer,
   type TestRepository,
 } from '../../../test-support/git-server';
+
+/** The module object the executor calls `spawn` on (an ES namespace import would be a copy a spy misses). */
+const childProcess = createRequire(__filename)('node:child_process') as typeof import('node:child_process');
 
 const REPO = 'https://git.example.test/demo.git';
 const SLOW_REPO = 'https://slow.example.test/demo.git';
@@ -137,9 +141,8 @@ describe('git actions (e2e)', () => {
     throw new Error(`run ${runId} did not finish`);
   }
 
-  it('GIT-01/GIT-03: actions outside the list and bad branches are refused, and no git process starts', async () => {
-    const executor = t.app.get(GitExecutor);
-    const spy = jest.spyOn(executor, 'execute');
+  it('GIT-01/GIT-03: actions outside the list and bad branches are refused, and no process is spawned', async () => {
+    const spawned = jest.spyOn(childProcess, 'spawn');
     try {
       for (const extra of [
         { action: 'push --force' },
@@ -155,12 +158,37 @@ describe('git actions (e2e)', () => {
       ]) {
         expect((await planGitAction(extra)).status).toBe(400);
       }
+      // Even an approved event whose stored command is off the list (written before a rule existed,
+      // or by hand) is refused by POST /git_action itself.
+      const legacy = await approved('dev', { action: 'ls-remote' });
+      await t.app
+        .get(DataSource)
+        .query(`UPDATE events SET extra = extra || '{"action": "push --force"}'::jsonb WHERE id = $1`, [
+          legacy,
+        ]);
+      const refused = await http().post('/git_action').set(as('dev')).send({ event_id: legacy });
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain('extra.action must be one of');
       const pending = await gitAction('dev');
-      await http().post('/git_action').set(as('dev')).send({ event_id: pending });
+      expect((await http().post('/git_action').set(as('dev')).send({ event_id: pending })).status).toBe(409);
       await new Promise((r) => setTimeout(r, 1_500)); // a worker poll or more (nothing else is queued yet)
-      expect(spy).not.toHaveBeenCalled();
+      const runs = (await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM git_runs WHERE event_id = ANY($1)`, [[legacy, pending]])) as [
+        { n: number },
+      ];
+      expect(runs[0].n).toBe(0);
+      expect(spawned).not.toHaveBeenCalled();
+      // The control: a run that is allowed does reach the spy.
+      const ok = await approved('dev', { action: 'ls-remote', branch: 'main' });
+      await finished((await http().post('/git_action').set(as('dev')).send({ event_id: ok })).body.run_id);
+      expect(spawned).toHaveBeenCalledWith(
+        'git',
+        expect.arrayContaining(['ls-remote']),
+        expect.objectContaining({ shell: false }),
+      );
     } finally {
-      spy.mockRestore();
+      spawned.mockRestore();
     }
   });
 
@@ -366,6 +394,7 @@ describe('git actions (e2e)', () => {
         .set(as('admin'))
         .send({ event_id: id, override_reason: 'hotfix for incident 42' });
       expect(override.status).toBe(202);
+      expect((await finished(override.body.run_id as string)).status).toBe('succeeded');
       const audit = (await t.app
         .get(DataSource)
         .query(`SELECT details FROM audit_log WHERE action = 'freeze_overridden' AND target_id = $1`, [
@@ -381,28 +410,132 @@ describe('git actions (e2e)', () => {
     }
   });
 
-  it('VAL-08: a queued run whose git action went back to pending before it started is not run', async () => {
-    const executor = t.app.get(GitExecutor);
-    const spy = jest.spyOn(executor, 'execute');
+  /** Waits until no run is queued or running, so that a spy sees only what the test itself starts. */
+  async function idle(): Promise<void> {
+    for (let i = 0; i < 200; i += 1) {
+      const busy = (await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM git_runs WHERE status IN ('queued', 'running')`)) as [
+        { n: number },
+      ];
+      if (busy[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('git runs still busy');
+  }
+
+  /** A run queued as if requested earlier, for the worker's last check before it starts one. */
+  async function queuedDirectly(
+    eventId: string,
+    run: { branch?: string; override?: string } = {},
+  ): Promise<Run> {
+    const runId = randomUUID();
+    await t.app.get(DataSource).query(
+      `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by,
+                             freeze_override_reason, created_at)
+       VALUES ($1, $2, 'ls-remote', $3, $4, 'queued', 'manual', $5, $6, now())`,
+      [runId, eventId, REPO, run.branch ?? 'feature/login', people.dev.id, run.override ?? null],
+    );
+    return finished(runId);
+  }
+
+  it('VAL-08/VAL-05: a queued run is checked again before it starts: approval, command, freeze', async () => {
+    await idle();
+    const spawned = jest.spyOn(childProcess, 'spawn');
     try {
-      const id = await gitAction('dev', { action: 'ls-remote' }); // pending
-      const runId = '30000000-0000-4000-8000-000000000001';
-      // As if it had been queued while approved, then edited before a worker took it.
-      await t.app.get(DataSource).query(
-        `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by, created_at)
-         VALUES ($1, $2, 'ls-remote', $3, 'feature/login', 'queued', 'manual', $4, now())`,
-        [runId, id, REPO, people.dev.id],
-      );
-      const run = await finished(runId);
-      expect(run).toMatchObject({
+      const pending = await gitAction('dev', { action: 'ls-remote' });
+      expect(await queuedDirectly(pending)).toMatchObject({
         status: 'failed',
         exit_code: null,
         output: 'Not run: This git action is pending: an ADMIN must approve it before it can run',
       });
-      expect(spy).not.toHaveBeenCalled();
+      const edited = await approved('dev', { action: 'ls-remote', branch: 'main' });
+      expect((await queuedDirectly(edited, { branch: 'feature/login' })).output).toBe(
+        'Not run: its git action was changed after the run was requested',
+      );
+      const frozen = await approved('dev', { action: 'ls-remote' });
+      const freeze = await http()
+        .post('/freezes')
+        .set(as('admin'))
+        .send({
+          environment: 'staging',
+          start: new Date(Date.now() - MINUTE).toISOString(),
+          end: new Date(Date.now() + 2 * MINUTE).toISOString(),
+          reason: 'audit week',
+        });
+      try {
+        expect((await queuedDirectly(frozen)).output).toMatch(
+          /^Not run: staging is frozen until \S+Z: audit week$/,
+        );
+        expect(spawned).not.toHaveBeenCalled();
+        // Requested with an ADMIN's override: the freeze was already overridden, and audited, then.
+        expect((await queuedDirectly(frozen, { override: 'hotfix' })).status).toBe('succeeded');
+      } finally {
+        await http()
+          .delete(`/freezes/${freeze.body.id as string}`)
+          .set(as('admin'));
+      }
     } finally {
-      spy.mockRestore();
+      spawned.mockRestore();
     }
+  });
+
+  it('AC-03: a private meeting is a missing event for the git routes too', async () => {
+    const meeting = await http()
+      .post('/events')
+      .set(as('admin'))
+      .send({
+        title: '1:1',
+        start: new Date().toISOString(),
+        end: new Date(Date.now() + 30 * MINUTE).toISOString(),
+        type: 'meeting',
+        extra: { private: true },
+      });
+    expect(meeting.status).toBe(201);
+    const run = await http().post('/git_action').set(as('dev')).send({ event_id: meeting.body.id });
+    expect(run.status).toBe(404);
+    expect(run.body.message).toBe('Event not found');
+    expect(
+      (
+        await http()
+          .get(`/git_action/runs?event_id=${meeting.body.id as string}`)
+          .set(as('dev'))
+      ).status,
+    ).toBe(404);
+  });
+
+  it('GIT-06: an Idempotency-Key reused for another git action is a 409, and a retry is not audited again', async () => {
+    const a = await approved('dev', { action: 'ls-remote' });
+    const b = await approved('dev', { action: 'ls-remote' });
+    const key = `reuse-${randomUUID()}`;
+    const first = await http()
+      .post('/git_action')
+      .set(as('dev'))
+      .set('Idempotency-Key', key)
+      .send({ event_id: a });
+    expect(first.status).toBe(202);
+    const retry = await http()
+      .post('/git_action')
+      .set(as('dev'))
+      .set('Idempotency-Key', key)
+      .send({ event_id: a });
+    expect(retry.body.run_id).toBe(first.body.run_id);
+    const other = await http()
+      .post('/git_action')
+      .set(as('dev'))
+      .set('Idempotency-Key', key)
+      .send({ event_id: b });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toBe(
+      'This Idempotency-Key already started a run of another git action: use a new key',
+    );
+    const audited = (await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM audit_log WHERE action = 'git_run_requested' AND target_id = $1`,
+        [first.body.run_id],
+      )) as [{ n: number }];
+    expect(audited[0].n).toBe(1);
   });
 
   it('GIT-08: every attempt is audited: refused, queued, and finished with exit code and duration', async () => {

@@ -412,6 +412,12 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
         user.id,
       ])) as { actor_id: string }[];
     expect(rows).toEqual([{ actor_id: admin.id }]);
+    // Nothing left to reset, or no such user: a 404 that says so, no notice, no half-done reset.
+    for (const id of [user.id, '00000000-0000-4000-8000-00000000abcd']) {
+      const again = await http().delete(`/users/${id}/2fa`).set('Authorization', bearer(adminTokens));
+      expect(again.status).toBe(404);
+      expect(again.body.message).toBe('This user has no two-factor authentication to reset');
+    }
   });
 
   it('RL-05: failed 2FA codes feed the account lockout', async () => {

@@ -5,4 +5,3 @@ export { validateExtra } from './domain/event-extra';
 export { parseRfc3339, requireRfc3339 } from './domain/rfc3339';
 export { assertMayCreate, EVENT_TYPES, ENVIRONMENTS, GIT_ACTIONS } from './domain/event-rules';
 export type { EventType } from './domain/event-rules';
-export { GitExecutor } from './application/ports/git-executor.port';

@@ -12,7 +12,7 @@ export {
   notificationFor,
 } from './notifications';
 export type { Notification, NotificationKind } from './notifications';
-export { requestContext, currentRequestFacts } from './infrastructure/http/request-context';
+export { requestContext, currentRequestFacts, outsideRequest } from './infrastructure/http/request-context';
 export { SharedModule } from './infrastructure/shared.module';
 export { sql } from './infrastructure/sql';
 export type { SqlResult } from './infrastructure/sql';

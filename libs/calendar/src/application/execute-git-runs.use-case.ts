@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditLog, Clock, newId } from '@uyoop/shared';
+import { AuditLog, Clock, isDomainError, newId } from '@uyoop/shared';
 import {
   assertAllowedHost,
   assertRunnable,
-  GitActionNotRunnable,
   gitCommands,
   type GitRun,
   redactOutput,
+  runMatchesEvent,
 } from '../domain/git-run';
 import { FreezeGuard } from './freeze-guard';
 import { GitSettings } from './git-settings';
@@ -69,6 +69,7 @@ export class ExecuteGitRuns {
         trigger: 'auto',
         triggeredBy: null,
         idempotencyKey: null,
+        freezeOverrideReason: null,
         createdAt: now,
       });
       if (!run) continue;
@@ -141,15 +142,33 @@ export class ExecuteGitRuns {
     await this.finishAndAudit(run, outcome, started);
   }
 
-  /** Why a claimed run must not start after all, or null: its git action changed or its slot ended. */
+  /**
+   * Why a claimed run must not start after all, or null. The queue may hold a run for a while (behind
+   * another run of its repository, or across a restart): its git action must still be approved, inside
+   * its slot, unchanged since the request, on an allowed host, and not frozen unless an ADMIN overrode
+   * the freeze when asking (VAL-05, VAL-08, GIT-04).
+   */
   private async whyNotNow(run: GitRun): Promise<string | null> {
     const event = await this.events.findById(run.eventId);
     if (!event) return 'its git action was deleted';
+    if (!runMatchesEvent(run, event)) return 'its git action was changed after the run was requested';
+    const now = this.clock.now();
     try {
-      assertRunnable(event, this.clock.now());
+      assertRunnable(event, now);
+      assertAllowedHost(run.repoUrl, this.settings.allowedHosts);
+      if (run.freezeOverrideReason === null)
+        await this.freezes.check(
+          SCHEDULER,
+          'git_action',
+          event.extra,
+          now,
+          new Date(now.getTime() + 1),
+          undefined,
+          event.id,
+        );
       return null;
     } catch (error) {
-      if (error instanceof GitActionNotRunnable) return error.message;
+      if (isDomainError(error) && error.kind !== 'unavailable') return error.message;
       throw error;
     }
   }

@@ -3,12 +3,14 @@ import { AuditLog, Clock, isDomainError, newId } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { EventNotFound } from '../domain/calendar.errors';
 import { validateExtra } from '../domain/event-extra';
+import { isVisibleTo } from '../domain/event-rules';
 import {
   assertAllowedHost,
   assertMayRun,
   assertRunnable,
   type GitRun,
   GitRunNotFound,
+  IdempotencyKeyReused,
   maySeeRun,
   NotAGitAction,
 } from '../domain/git-run';
@@ -39,10 +41,15 @@ export class RunGitAction {
     private readonly clock: Clock,
   ) {}
 
-  /** The queued run (or, for a repeated idempotency key, the run that key started) and whether it is new. */
+  /** The queued run, or, for a repeated idempotency key, the run that key started. */
   async request(actor: CalendarActor, eventId: string, req: RunRequest): Promise<GitRun> {
-    const event = await this.events.findById(eventId);
-    if (!event) throw new EventNotFound();
+    const event = await this.visibleEvent(actor, eventId);
+    if (req.idempotencyKey !== undefined) {
+      // A retry: the run the key started, not a second one, and not audited again (GIT-06).
+      const earlier = await this.runs.findByIdempotencyKey(actor.id, req.idempotencyKey);
+      if (earlier && earlier.eventId !== event.id) throw new IdempotencyKeyReused();
+      if (earlier) return earlier;
+    }
     try {
       return await this.queue(actor, event, req);
     } catch (error) {
@@ -81,6 +88,7 @@ export class RunGitAction {
       trigger: 'manual',
       triggeredBy: actor.id,
       idempotencyKey: req.idempotencyKey ?? null,
+      freezeOverrideReason: actor.role === 'ADMIN' ? (req.overrideReason ?? null) : null,
       createdAt: now,
     });
     if (!run) throw new Error('a manual run is always queued or found');
@@ -95,6 +103,13 @@ export class RunGitAction {
     return run;
   }
 
+  /** The event, or the same 404 whether it does not exist or is a private meeting hidden from the caller (AC-03). */
+  private async visibleEvent(actor: CalendarActor, eventId: string): Promise<CalendarEvent> {
+    const event = await this.events.findById(eventId);
+    if (!event || !isVisibleTo(event, actor)) throw new EventNotFound();
+    return event;
+  }
+
   async get(actor: CalendarActor, runId: string): Promise<GitRun> {
     const run = await this.runs.findById(runId);
     if (!run) throw new GitRunNotFound();
@@ -104,8 +119,7 @@ export class RunGitAction {
   }
 
   async listForEvent(actor: CalendarActor, eventId: string): Promise<GitRun[]> {
-    const event = await this.events.findById(eventId);
-    if (!event) throw new EventNotFound();
+    const event = await this.visibleEvent(actor, eventId);
     const runs = await this.runs.listForEvent(eventId);
     return runs.filter((run) => maySeeRun(actor.role, actor.id, run, event.createdBy));
   }

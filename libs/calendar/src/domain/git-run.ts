@@ -19,6 +19,8 @@ export interface GitRun {
   trigger: 'manual' | 'auto';
   /** Null for an automatic run. */
   triggeredBy: string | null;
+  /** The ADMIN's reason when the run was requested inside a freeze (VAL-05), else null. */
+  freezeOverrideReason: string | null;
   exitCode: number | null;
   output: string;
   createdAt: Date;
@@ -42,6 +44,14 @@ export class GitActionNotRunnable extends DomainError {
 export class RepositoryNotAllowed extends DomainError {
   readonly kind = 'invalid';
   readonly code = 'GIT.REPOSITORY_NOT_ALLOWED';
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'GIT.IDEMPOTENCY_KEY_REUSED';
+  constructor() {
+    super('This Idempotency-Key already started a run of another git action: use a new key');
+  }
 }
 
 export class GitRunNotFound extends DomainError {
@@ -85,6 +95,15 @@ export function assertRunnable(event: CalendarEvent, now: Date): void {
     throw new GitActionNotRunnable(
       `This git action can run only between ${event.start.toISOString()} and ${event.end.toISOString()}`,
     );
+}
+
+/** Whether a run still carries its event's current command (an edit after queueing makes it stale). */
+export function runMatchesEvent(run: GitRun, event: CalendarEvent): boolean {
+  return (
+    run.repoUrl === event.extra.repo_url &&
+    run.branch === event.extra.branch &&
+    run.action === event.extra.action
+  );
 }
 
 /** The repository host must be one the operator allows (GIT-04); hosts compare case-insensitively. */

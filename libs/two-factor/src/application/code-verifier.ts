@@ -32,13 +32,15 @@ export class CodeVerifier {
 
   async verifyTotp(userId: string, keyName: string, code: unknown): Promise<boolean> {
     if (!isTotpCode(code)) return false;
-    const now = this.clock.now();
-    const check = await this.engine.validate(keyName, code, now.getTime());
+    const asked = this.clock.now();
+    const check = await this.engine.validate(keyName, code, asked.getTime());
     if (!check.valid) return false;
+    // An engine that cannot tell the step (Vault) checked at some moment between asking and answering.
+    const now = this.clock.now();
     const hash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
     return this.repo.acceptCode(
       userId,
-      { hash, steps: possibleSteps(check.step, now.getTime()) },
+      { hash, steps: possibleSteps(check.step, asked.getTime(), now.getTime()) },
       new Date(now.getTime() + REMEMBER_MS),
       now,
     );
@@ -52,7 +54,7 @@ export class CodeVerifier {
     const matches = await Promise.all(candidates.map((c) => this.hasher.matches(c.hash, normalised)));
     const hit = candidates[matches.indexOf(true)];
     if (!hit || !(await this.repo.useBackupCode(hit.id, this.clock.now()))) return null;
-    const remaining = candidates.length - 1;
+    const remaining = (await this.repo.unusedBackupCodes(userId)).length; // after any concurrent use too
     await this.audit.record({
       action: 'backup_code_used',
       actorId: userId,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@uyoop/shared';
-import { TwoFactorForbidden } from '../domain/two-factor.errors';
+import { NothingToReset, TwoFactorForbidden } from '../domain/two-factor.errors';
 import { SessionTerminator } from './ports/session-terminator.port';
 import { TotpEngine } from './ports/totp-engine.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
@@ -19,9 +19,11 @@ export class ResetTwoFactor {
   async execute(actor: TwoFactorActor, userId: string): Promise<void> {
     if (actor.role !== 'ADMIN') throw new TwoFactorForbidden("Only an ADMIN can reset another user's 2FA");
     if (userId === actor.id) throw new TwoFactorForbidden('Use DELETE /2fa/disable for your own account');
+    // An unknown user and a user without 2FA alike: nothing is removed, nobody is told it was reset.
     const credential = await this.repo.find(userId);
+    if (!credential) throw new NothingToReset();
     await this.repo.remove(userId);
-    if (credential) await this.engine.deleteKey(credential.keyName);
+    await this.engine.deleteKey(credential.keyName);
     const revoked = await this.sessions.endAllSessions(userId, 'two_factor_reset');
     await this.audit.record({
       action: 'two_factor_reset',

@@ -7,6 +7,8 @@ describe('TOTP codes', () => {
     const now = stepAt(at);
     expect(possibleSteps(now - 1, at)).toEqual({ first: now - 1, last: now - 1 });
     expect(possibleSteps(null, at)).toEqual({ first: now - 1, last: now + 1 });
+    // Asked before a step boundary, answered after it: both windows count.
+    expect(possibleSteps(null, at, at + 30_000)).toEqual({ first: now - 1, last: now + 2 });
   });
 
   it('TOTP-05: steps come from the server time only, 30 s each', () => {

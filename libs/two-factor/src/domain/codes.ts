@@ -28,12 +28,12 @@ export interface StepRange {
 
 /**
  * The steps a just-accepted code may belong to: the one the engine matched, or — for an engine that
- * checks T−1..T+1 and cannot say which (Vault) — that whole window around the server's step.
+ * checks T−1..T+1 around its own clock and cannot say which (Vault) — that window around every step
+ * the check may have happened in, between the moment it was asked and the moment it answered.
  */
-export function possibleSteps(matched: number | null, nowMs: number): StepRange {
+export function possibleSteps(matched: number | null, askedMs: number, answeredMs = askedMs): StepRange {
   if (matched !== null) return { first: matched, last: matched };
-  const now = stepAt(nowMs);
-  return { first: now - 1, last: now + 1 };
+  return { first: stepAt(askedMs) - 1, last: stepAt(answeredMs) + 1 };
 }
 
 /** New single-use backup codes, shown once as `XXXXX-XXXXX` (BC-03). */

@@ -45,3 +45,11 @@ export class TwoFactorUnavailable extends DomainError {
     super('Two-factor verification is temporarily unavailable, try again shortly');
   }
 }
+
+export class NothingToReset extends DomainError {
+  readonly kind = 'not_found';
+  readonly code = 'TWO_FACTOR.NOTHING_TO_RESET';
+  constructor() {
+    super('This user has no two-factor authentication to reset');
+  }
+}

@@ -7,6 +7,7 @@ import { CreateTotpUsedCodes1764230900000 } from './1764230900000-create-totp-us
 import { EventsBoundedRangeIndex1764231000000 } from './1764231000000-events-bounded-range-index';
 import { AuditRequestFactsAndNotifications1764231200000 } from './1764231200000-audit-request-facts-and-notifications';
 import { CreateGitRuns1764231300000 } from './1764231300000-create-git-runs';
+import { GitRunOverrides1764231400000 } from './1764231400000-git-run-overrides';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   EventsBoundedRangeIndex1764231000000,
   AuditRequestFactsAndNotifications1764231200000,
   CreateGitRuns1764231300000,
+  GitRunOverrides1764231400000,
 ];

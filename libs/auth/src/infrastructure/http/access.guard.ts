@@ -70,7 +70,10 @@ export class AccessGuard implements CanActivate {
     if (!this.reflector.get<boolean>(SECOND_FACTOR_KEY, context.getHandler()) || req.user?.totpEnabled)
       return;
     // A role the route refuses anyway hears that from the roles guard, not about 2FA.
-    const roles = this.reflector.get<string[] | undefined>(ROLES_KEY, context.getHandler());
+    const roles = this.reflector.getAllAndOverride<string[] | undefined>(ROLES_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (roles && req.user && !roles.includes(req.user.role)) return;
     throw new ForbiddenException({
       message: 'Two-factor authentication required: turn it on with POST /2fa/setup, then retry',

@@ -8,6 +8,7 @@ export interface NewGitRun {
   triggeredBy: string | null;
   /** A client's retry key (GIT-06): one run per (caller, key). */
   idempotencyKey: string | null;
+  freezeOverrideReason: string | null;
   createdAt: Date;
 }
 
@@ -20,6 +21,8 @@ export abstract class GitRunRepository {
    */
   abstract enqueue(run: NewGitRun): Promise<GitRun | null>;
   abstract findById(id: string): Promise<GitRun | null>;
+  /** The run a caller started with this idempotency key, if any. */
+  abstract findByIdempotencyKey(userId: string, key: string): Promise<GitRun | null>;
   /** Newest first. */
   abstract listForEvent(eventId: string): Promise<GitRun[]>;
   /**
@@ -34,6 +37,9 @@ export abstract class GitRunRepository {
   ): Promise<void>;
   /** Runs still `running` that started before `startedBefore` (their instance died): marked failed. */
   abstract failAbandoned(startedBefore: Date, now: Date): Promise<GitRun[]>;
-  /** Approved `auto_trigger` git actions whose slot contains `now` and that have no automatic run yet. */
+  /**
+   * Approved `auto_trigger` git actions whose slot contains `now`, that have no automatic run yet and
+   * whose creator could run them by hand right now: active, ADMIN or DEV, with 2FA on (GIT-07).
+   */
   abstract dueAutoEvents(now: Date): Promise<CalendarEvent[]>;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { outsideRequest } from '@uyoop/shared';
 import { ExecuteGitRuns } from '../../application/execute-git-runs.use-case';
 import { GitSettings } from '../../application/git-settings';
 
@@ -51,7 +52,8 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
       this.again = true;
       return;
     }
-    this.ticking = this.tick().finally(() => {
+    // A request may wake the worker: its polls and runs must not carry that request's context.
+    this.ticking = outsideRequest(() => this.tick()).finally(() => {
       this.ticking = null;
       if (this.again) {
         this.again = false;

@@ -3,7 +3,8 @@ import { type GitCredential, GitCredentials } from '../../application/ports/git-
 
 /**
  * Repository credentials from the secret store — Vault KV v2 `secret/<prefix>/<host>`, keys `token`
- * and `username` (default `x-access-token`) — read at each run and never written anywhere (GIT-09).
+ * and `username` (default `x-access-token`) — asked for at each run (the Vault adapter may answer from
+ * its one-minute read cache) and never written outside the run's workspace (GIT-09).
  * Without Vault the local store holds none: runs are anonymous.
  */
 export class SecretStoreGitCredentials extends GitCredentials {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Histogram, register } from 'prom-client';
 import {
@@ -28,7 +28,7 @@ const executions =
   (register.getSingleMetric('uyoop_git_executions_total') as Counter<'result'> | undefined) ??
   new Counter({
     name: 'uyoop_git_executions_total',
-    help: 'Git runs executed by this instance, by result (ok, failed, timed_out)',
+    help: 'Git runs executed by this instance, by result (ok, failed, timed_out, error)',
     labelNames: ['result'],
   });
 const durations =
@@ -39,19 +39,21 @@ const durations =
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
   });
 
-/** The askpass program: answers git's prompts from files of the run's private directory (GIT-09). */
-const ASKPASS = `#!/bin/sh
-case "$1" in
-  Username*) cat "$UYOOP_GIT_SECRETS/username" ;;
-  *) cat "$UYOOP_GIT_SECRETS/token" ;;
-esac
-`;
+/**
+ * The credential helper for a run with credentials: a fixed shell function (git runs `!` helpers with
+ * `sh -c`) that prints the username and token from files of the run's private directory. Nothing of
+ * the secret is in argv or the environment (GIT-09), and no file needs to be executable, so the
+ * workspace may sit on a `noexec` tmpfs.
+ */
+const CREDENTIAL_HELPER =
+  '!f() { test "$1" = get || exit 0; printf "username=%s\\npassword=%s\\n" ' +
+  '"$(cat "$UYOOP_GIT_SECRETS/username")" "$(cat "$UYOOP_GIT_SECRETS/token")"; }; f';
 
 /**
  * Runs git without a shell (GIT-02), hardened whatever the repository or the machine configures
  * (GIT-05): no system or global config, no hooks, no fsmonitor, no ext/file transports, only https
  * (plus the schemes of operator mirrors), no prompts, no redirects, a minimal environment that carries
- * none of the server's own secrets. Credentials reach git through an askpass program reading files
+ * none of the server's own secrets. Credentials reach git through a credential helper reading files
  * in the run's private directory: never argv, never the environment (GIT-09). The whole process group
  * is killed at the deadline (GIT-06).
  */
@@ -90,10 +92,21 @@ export class SpawnGitExecutor extends GitExecutor {
     opts: { credential: GitCredential | null; timeoutMs: number },
   ): Promise<GitExecution> {
     const stopTimer = durations.startTimer();
-    const result = await this.run(commands, opts);
-    stopTimer();
-    executions.inc({ result: result.timedOut ? 'timed_out' : result.exitCode === 0 ? 'ok' : 'failed' });
-    return result;
+    let result: GitExecution | undefined;
+    try {
+      result = await this.run(commands, opts);
+      return result;
+    } finally {
+      stopTimer();
+      const outcome = !result
+        ? 'error'
+        : result.timedOut
+          ? 'timed_out'
+          : result.exitCode === 0
+            ? 'ok'
+            : 'failed';
+      executions.inc({ result: outcome });
+    }
   }
 
   private async run(
@@ -105,12 +118,18 @@ export class SpawnGitExecutor extends GitExecutor {
     const workspace = await mkdtemp(join(this.opts.workspaceRoot, 'uyoop-git-'));
     const output = new CappedOutput(this.cap);
     try {
-      const env = await this.environment(workspace, opts.credential);
+      const { env, credentialArgs } = await this.environment(workspace, opts.credential);
       let exitCode: number | null = 0;
       for (const args of commands) {
         const left = deadline - Date.now();
         if (left <= 0) return { exitCode: null, output: this.shown(output), timedOut: true };
-        const result = await this.spawnOne([...this.hardening, ...args], workspace, env, left, output);
+        const result = await this.spawnOne(
+          [...this.hardening, ...credentialArgs, ...args],
+          workspace,
+          env,
+          left,
+          output,
+        );
         if (result.timedOut) return { exitCode: null, output: this.shown(output), timedOut: true };
         exitCode = result.exitCode;
         if (exitCode !== 0) break;
@@ -131,7 +150,11 @@ export class SpawnGitExecutor extends GitExecutor {
     return text;
   }
 
-  private async environment(workspace: string, credential: GitCredential | null): Promise<NodeJS.ProcessEnv> {
+  /** The environment of every git command of a run, and the extra `-c` options its credential needs. */
+  private async environment(
+    workspace: string,
+    credential: GitCredential | null,
+  ): Promise<{ env: NodeJS.ProcessEnv; credentialArgs: string[] }> {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: workspace,
@@ -145,15 +168,15 @@ export class SpawnGitExecutor extends GitExecutor {
       GIT_SSH_COMMAND: 'false',
       GIT_ASKPASS: 'false',
     };
-    if (!credential) return env;
+    if (!credential) return { env, credentialArgs: [] };
     const secrets = join(workspace, '.secrets');
     await mkdir(secrets, { mode: 0o700 });
     await writeFile(join(secrets, 'username'), credential.username, { mode: 0o600 });
     await writeFile(join(secrets, 'token'), credential.token, { mode: 0o600 });
-    const askpass = join(secrets, 'askpass');
-    await writeFile(askpass, ASKPASS, { mode: 0o700 });
-    await chmod(askpass, 0o700);
-    return { ...env, GIT_ASKPASS: askpass, UYOOP_GIT_SECRETS: secrets };
+    return {
+      env: { ...env, UYOOP_GIT_SECRETS: secrets },
+      credentialArgs: ['-c', `credential.helper=${CREDENTIAL_HELPER}`],
+    };
   }
 
   private spawnOne(

@@ -19,7 +19,7 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
     ds = new DataSource({ type: 'postgres', url: db.url });
     await ds.initialize();
     await ds.query(
-      `INSERT INTO users (id, username, password_hash, role) VALUES ($1, 'queue.dev', 'x', 'DEV')`,
+      `INSERT INTO users (id, username, password_hash, role, totp_enabled) VALUES ($1, 'queue.dev', 'x', 'DEV', true)`,
       [DEV],
     );
     repo = new TypeOrmGitRunRepository(ds);
@@ -62,6 +62,7 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
       trigger: 'manual',
       triggeredBy: DEV,
       idempotencyKey: key,
+      freezeOverrideReason: null,
       createdAt: at(minute),
     });
 
@@ -123,10 +124,21 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
       trigger: 'auto' as const,
       triggeredBy: null,
       idempotencyKey: null,
+      freezeOverrideReason: null,
       createdAt: at(61),
     };
     expect(await repo.enqueue(auto)).not.toBeNull();
     expect(await repo.enqueue({ ...auto, id: '20000000-0000-4000-8000-000000000002' })).toBeNull();
     expect(await repo.dueAutoEvents(at(62))).toEqual([]);
+  });
+
+  it('GIT-07: an automatic run waits for a creator who could run it by hand (active, 2FA on)', async () => {
+    const due = await event('https://git.example.test/i.git', { auto_trigger: true }, at(120));
+    expect((await repo.dueAutoEvents(at(121))).map((e) => e.id)).toEqual([due.id]);
+    await ds.query(`UPDATE users SET totp_enabled = false WHERE id = $1`, [DEV]);
+    expect(await repo.dueAutoEvents(at(121))).toEqual([]);
+    await ds.query(`UPDATE users SET totp_enabled = true, is_active = false WHERE id = $1`, [DEV]);
+    expect(await repo.dueAutoEvents(at(121))).toEqual([]);
+    await ds.query(`UPDATE users SET is_active = true WHERE id = $1`, [DEV]);
   });
 });

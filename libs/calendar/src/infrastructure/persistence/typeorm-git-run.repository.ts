@@ -16,6 +16,7 @@ interface RunRow {
   status: GitRunStatus;
   trigger: 'manual' | 'auto';
   triggered_by: string | null;
+  freeze_override_reason: string | null;
   exit_code: number | null;
   output: string;
   created_at: Date;
@@ -24,7 +25,7 @@ interface RunRow {
 }
 
 const RUN_COLUMNS =
-  'id, event_id, action, repo_url, branch, status, trigger, triggered_by, exit_code, output, created_at, started_at, finished_at';
+  'id, event_id, action, repo_url, branch, status, trigger, triggered_by, freeze_override_reason, exit_code, output, created_at, started_at, finished_at';
 
 const toRun = (r: RunRow): GitRun => ({
   id: r.id,
@@ -35,6 +36,7 @@ const toRun = (r: RunRow): GitRun => ({
   status: r.status,
   trigger: r.trigger,
   triggeredBy: r.triggered_by,
+  freezeOverrideReason: r.freeze_override_reason,
   exitCode: r.exit_code,
   output: r.output,
   createdAt: r.created_at,
@@ -58,8 +60,9 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
     const { event } = run;
     const inserted = await sql<RunRow>(
       this.db,
-      `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by, idempotency_key, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9)
+      `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by, idempotency_key,
+                             freeze_override_reason, created_at)
+       VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10)
        ON CONFLICT DO NOTHING
        RETURNING ${RUN_COLUMNS}`,
       [
@@ -71,16 +74,21 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
         run.trigger,
         run.triggeredBy,
         run.idempotencyKey,
+        run.freezeOverrideReason,
         run.createdAt,
       ],
     );
     if (inserted.rows[0]) return toRun(inserted.rows[0]);
-    if (run.trigger === 'auto' || run.idempotencyKey === null) return null;
-    const earlier = (await this.db.query(
+    if (run.trigger === 'auto' || run.idempotencyKey === null || run.triggeredBy === null) return null;
+    return this.findByIdempotencyKey(run.triggeredBy, run.idempotencyKey);
+  }
+
+  async findByIdempotencyKey(userId: string, key: string): Promise<GitRun | null> {
+    const rows = (await this.db.query(
       `SELECT ${RUN_COLUMNS} FROM git_runs WHERE triggered_by = $1 AND idempotency_key = $2`,
-      [run.triggeredBy, run.idempotencyKey],
+      [userId, key],
     )) as RunRow[];
-    return earlier[0] ? toRun(earlier[0]) : null;
+    return rows[0] ? toRun(rows[0]) : null;
   }
 
   async findById(id: string): Promise<GitRun | null> {
@@ -149,7 +157,10 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
   async dueAutoEvents(now: Date): Promise<CalendarEvent[]> {
     // Bounded like every range query: a git action lasts at most an hour (VAL-02).
     const rows = (await this.db.query(
-      `SELECT ${EVENT_COLUMNS} FROM events e
+      `SELECT ${EVENT_COLUMNS.split(', ')
+        .map((c) => `e.${c}`)
+        .join(', ')} FROM events e
+         JOIN users u ON u.id = e.created_by AND u.is_active AND u.totp_enabled AND u.role IN ('ADMIN', 'DEV')
         WHERE e.type = 'git_action' AND e.status = 'approved' AND (e.extra->>'auto_trigger')::boolean
           AND e.starts_at <= $1 AND e.starts_at > $1 - interval '1 hour' AND e.ends_at > $1
           AND NOT EXISTS (SELECT 1 FROM git_runs r WHERE r.event_id = e.id AND r.trigger = 'auto')

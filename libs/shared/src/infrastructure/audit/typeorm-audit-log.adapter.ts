@@ -50,7 +50,7 @@ export class TypeOrmAuditLog extends AuditLog {
     await this.db.query(
       `WITH audited AS (${insertAudit} RETURNING id)
        INSERT INTO notifications (id, user_id, kind, message, details, created_at)
-       SELECT $10, $11, $12, $13, $14, $1 FROM audited`,
+       SELECT $10, $11, $12, $13, $14, $1 FROM audited WHERE EXISTS (SELECT 1 FROM users WHERE id = $11)`,
       [...row, newId(), notice.userId, notice.kind, notice.message, notice.details],
     );
   }

@@ -31,3 +31,11 @@ export function currentRequestFacts(): RequestFacts | null {
     requestId: typeof req.id === 'string' ? req.id : null,
   };
 }
+
+/**
+ * Runs `fn` outside any request: background work started from a handler (a worker woken by a
+ * request) must not record that request's client in the audit trail.
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return current.exit(fn);
+}
