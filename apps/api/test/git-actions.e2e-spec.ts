@@ -542,9 +542,28 @@ describe('git actions (e2e)', () => {
     const pending = await gitAction('dev');
     await http().post('/git_action').set(as('dev')).send({ event_id: pending });
     const id = await approved('dev', { action: 'ls-remote', branch: 'main' });
-    const runId = (await http().post('/git_action').set(as('dev')).send({ event_id: id })).body
-      .run_id as string;
+    const runId = (
+      await http()
+        .post('/git_action')
+        .set(as('dev'))
+        .set('User-Agent', 'git08-agent/1.0')
+        .send({ event_id: id })
+    ).body.run_id as string;
     await finished(runId);
+    // LOG-03: the request's client is on the request's row; the worker's own rows carry none of it.
+    const clients = (await t.app
+      .get(DataSource)
+      .query(`SELECT action, user_agent, request_id FROM audit_log WHERE target_id = $1 ORDER BY id`, [
+        runId,
+      ])) as {
+      action: string;
+      user_agent: string | null;
+      request_id: string | null;
+    }[];
+    expect(clients).toEqual([
+      { action: 'git_run_requested', user_agent: 'git08-agent/1.0', request_id: expect.any(String) },
+      { action: 'git_run_finished', user_agent: null, request_id: null },
+    ]);
     const rows = (await t.app.get(DataSource).query(
       `SELECT action, actor_id, target_id, details FROM audit_log
           WHERE action LIKE 'git_run_%' AND (target_id = $1 OR target_id = $2 OR target_id = $3) ORDER BY id`,
