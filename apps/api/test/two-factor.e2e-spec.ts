@@ -175,6 +175,33 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
     expect(res.body.message).toBe('Invalid 2FA code');
   });
 
+  it('TOTP-02: a valid, unused but too early code is refused without counting toward the lockout', async () => {
+    const { user, app } = await enrolled('ruby');
+    clock.advance(2 * 30_000);
+    const ahead = app.at(1);
+    expect(
+      (await http().post('/login').send({ username: 'ruby', password: PASSWORD, totp_code: ahead })).status,
+    ).toBe(200);
+    // Both are inside every engine's window and were never used, yet not newer than `ahead`.
+    for (const code of [app.at(0), app.at(-1)]) {
+      const res = await http().post('/login').send({ username: 'ruby', password: PASSWORD, totp_code: code });
+      expect(res.status).toBe(401);
+      expect(res.body.message).toBe('Invalid 2FA code');
+    }
+    const ds = t.app.get(DataSource);
+    const reasons = (await ds.query(
+      `SELECT details->>'reason' AS reason FROM audit_log WHERE action = 'login_failed' AND actor_id = $1`,
+      [user.id],
+    )) as { reason: string }[];
+    expect(reasons.map((r) => r.reason)).toEqual(['2fa_code_too_soon', '2fa_code_too_soon']);
+    const lockout = (await ds.query(`SELECT failures FROM account_lockouts WHERE user_id = $1`, [
+      user.id,
+    ])) as {
+      failures: number;
+    }[];
+    expect(lockout.map((l) => l.failures).filter((n) => n > 0)).toEqual([]);
+  });
+
   it('TOTP-03: codes two steps away are refused', async () => {
     const { app } = await enrolled('sven');
     for (const offset of [2, -2]) {

@@ -28,7 +28,7 @@ export type { BootstrapOutcome } from './application/bootstrap-admin.use-case';
 export { UserRepository } from './application/ports/user-repository.port';
 export { PasswordHasher } from './application/ports/password-hasher.port';
 export { SecondFactor } from './application/ports/second-factor.port';
-export type { SecondFactorAccepted } from './application/ports/second-factor.port';
+export type { SecondFactorCheck } from './application/ports/second-factor.port';
 export { SessionRepository } from './application/ports/session-repository.port';
 export { User } from './domain/user';
 export { ROLES, isRole } from './domain/role';

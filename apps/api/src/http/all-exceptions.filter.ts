@@ -55,6 +55,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly audit: AuditLog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    this.respond(exception, host).catch((error: unknown) =>
+      this.logger.error({ err: error }, 'Could not answer an error response'),
+    );
+  }
+
+  /** The denial is on record before the client hears of it (AC-06): no answer outruns its audit row. */
+  private async respond(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const req = http.getRequest<Request & { id?: string }>();
     const res = http.getResponse<Response>();
@@ -68,7 +75,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     ) {
       body.message = `Cannot ${req.method} ${req.path}`;
     }
-    if (isDomainError(exception) && exception.kind === 'forbidden') this.auditDenial(req, exception.code);
+    if (isDomainError(exception) && exception.kind === 'forbidden')
+      await this.auditDenial(req, exception.code);
     if (res.headersSent) {
       res.end();
       return;
@@ -83,9 +91,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 
   /** A refusal decided by a use case (object level: another user's account…) is audited (AC-06). */
-  private auditDenial(req: Request, code: string): void {
+  private async auditDenial(req: Request, code: string): Promise<void> {
     const user = req.user as { id: string; role: string } | undefined;
-    this.audit
+    await this.audit
       .record({
         action: 'access_denied',
         actorId: user?.id ?? null,

@@ -83,9 +83,12 @@ export class Login {
         await this.audit.record({ action: 'login_mfa_required', actorId: user.id, ip });
         return { kind: 'second-factor-required', mfaToken: challenge.token };
       }
-      const accepted = await this.secondFactor.verify(user.id, cmd.totpCode);
-      if (!accepted) await this.fail(user, ip, 'wrong_2fa_code', true, new InvalidSecondFactor());
-      backupCodesRemaining = accepted?.backupCodesRemaining ?? null;
+      const check = await this.secondFactor.verify(user.id, cmd.totpCode);
+      if (!check.accepted) {
+        const reason = check.countsAsFailure ? 'wrong_2fa_code' : '2fa_code_too_soon';
+        return this.fail(user, ip, reason, check.countsAsFailure, new InvalidSecondFactor());
+      }
+      backupCodesRemaining = check.backupCodesRemaining;
     }
     await this.lockout.reset(user.id);
     const tokens = await this.sessions.start(user, cmd.client);

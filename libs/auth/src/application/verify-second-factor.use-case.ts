@@ -40,14 +40,16 @@ export class VerifySecondFactor {
     const user = await this.users.findById(userId);
     if (!user || !user.isActive) throw new InvalidMfaToken();
     const locked = await this.lockout.lockedUntil(user.id, now);
-    const accepted = locked ? null : await this.secondFactor.verify(user.id, code);
-    if (!accepted) {
-      const lockedNow = locked ? null : await this.lockout.recordFailure(user.id, now, this.settings.lockout);
+    const check = locked ? null : await this.secondFactor.verify(user.id, code);
+    if (!check?.accepted) {
+      const counts = check?.countsAsFailure ?? false;
+      const lockedNow = counts ? await this.lockout.recordFailure(user.id, now, this.settings.lockout) : null;
+      const reason = locked ? 'locked' : counts ? 'wrong_2fa_code' : '2fa_code_too_soon';
       await this.audit.record({
         action: 'login_failed',
         actorId: user.id,
         ip: client.ip,
-        details: { reason: locked ? 'locked' : 'wrong_2fa_code' },
+        details: { reason },
       });
       if (lockedNow)
         await this.audit.record({
@@ -70,6 +72,6 @@ export class VerifySecondFactor {
       targetId: tokens.sessionId,
       details: { second_factor: true },
     });
-    return { user, tokens, backupCodesRemaining: accepted.backupCodesRemaining };
+    return { user, tokens, backupCodesRemaining: check.backupCodesRemaining };
   }
 }

@@ -6,10 +6,15 @@ import { CodeHasher } from './ports/code-hasher.port';
 import { TotpEngine } from './ports/totp-engine.port';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 
-export interface AcceptedCode {
-  /** Null for a TOTP code. */
-  backupCodesRemaining: number | null;
-}
+/**
+ * A checked code: accepted (for a backup code, with how many are left), or refused — `tooSoon` when it
+ * was a valid, unused code refused only because an accepted code may be from the same or a later step
+ * (TOTP-02). That is no guess, and callers need not count it as a failed attempt.
+ */
+export type CodeCheck =
+  { accepted: true; backupCodesRemaining: number | null } | { accepted: false; tooSoon: boolean };
+
+const REFUSED: CodeCheck = { accepted: false, tooSoon: false };
 
 /** How long an accepted code stays remembered: the widest window it could be valid in (T−1..T+1). */
 const REMEMBER_MS = 3 * TOTP_PERIOD_SECONDS * 1000;
@@ -30,20 +35,26 @@ export class CodeVerifier {
     private readonly clock: Clock,
   ) {}
 
-  async verifyTotp(userId: string, keyName: string, code: unknown): Promise<boolean> {
-    if (!isTotpCode(code)) return false;
+  /** `accepted`, or why not: `refused` (wrong, replayed) or `too_soon` (see {@link CodeCheck}). */
+  async verifyTotp(
+    userId: string,
+    keyName: string,
+    code: unknown,
+  ): Promise<'accepted' | 'refused' | 'too_soon'> {
+    if (!isTotpCode(code)) return 'refused';
     const asked = this.clock.now();
     const check = await this.engine.validate(keyName, code, asked.getTime());
-    if (!check.valid) return false;
+    if (!check.valid) return 'refused';
     // An engine that cannot tell the step (Vault) checked at some moment between asking and answering.
     const now = this.clock.now();
     const hash = createHash('sha256').update(`${userId}:${code}`).digest('hex');
-    return this.repo.acceptCode(
+    const outcome = await this.repo.acceptCode(
       userId,
       { hash, steps: possibleSteps(check.step, asked.getTime(), now.getTime()) },
       new Date(now.getTime() + REMEMBER_MS),
       now,
     );
+    return outcome === 'replayed' ? 'refused' : outcome;
   }
 
   /** Spends a backup code; the answer is how many unused ones are left, or null when refused. */
@@ -65,15 +76,16 @@ export class CodeVerifier {
     return remaining;
   }
 
-  /** A TOTP code or a backup code of an active enrolment; for a backup code, how many are left. */
-  async verifyAny(userId: string, code: unknown): Promise<AcceptedCode | null> {
+  /** A TOTP code or a backup code of an active enrolment. */
+  async verifyAny(userId: string, code: unknown): Promise<CodeCheck> {
     const credential = await this.repo.find(userId);
-    if (!credential || credential.status !== 'active') return null;
-    if (isTotpCode(code))
-      return (await this.verifyTotp(userId, credential.keyName, code))
-        ? { backupCodesRemaining: null }
-        : null;
+    if (!credential || credential.status !== 'active') return REFUSED;
+    if (isTotpCode(code)) {
+      const outcome = await this.verifyTotp(userId, credential.keyName, code);
+      if (outcome === 'accepted') return { accepted: true, backupCodesRemaining: null };
+      return { accepted: false, tooSoon: outcome === 'too_soon' };
+    }
     const remaining = await this.verifyBackupCode(userId, code);
-    return remaining === null ? null : { backupCodesRemaining: remaining };
+    return remaining === null ? REFUSED : { accepted: true, backupCodesRemaining: remaining };
   }
 }

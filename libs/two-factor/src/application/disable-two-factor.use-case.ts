@@ -21,7 +21,7 @@ export class DisableTwoFactor {
   async execute(actor: TwoFactorActor, code: string): Promise<void> {
     const credential = await this.repo.find(actor.id);
     if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
-    if (!(await this.verifier.verifyAny(actor.id, code))) throw new InvalidTwoFactorCode();
+    if (!(await this.verifier.verifyAny(actor.id, code)).accepted) throw new InvalidTwoFactorCode();
     await this.repo.remove(actor.id);
     await this.engine.deleteKey(credential.keyName);
     await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'two_factor_disabled');

@@ -24,7 +24,7 @@ export class EnableTwoFactor {
     const credential = await this.repo.find(actor.id);
     if (!credential) throw new NoPendingSetup();
     if (credential.status === 'active') throw new TwoFactorAlreadyEnabled();
-    if (!(await this.verifier.verifyTotp(actor.id, credential.keyName, code)))
+    if ((await this.verifier.verifyTotp(actor.id, credential.keyName, code)) !== 'accepted')
       throw new InvalidTwoFactorCode();
     const { codes, hashes } = await issueBackupCodes(this.hasher);
     await this.repo.activate(actor.id, hashes, this.clock.now());

@@ -23,7 +23,7 @@ export class RegenerateBackupCodes {
   async execute(actor: TwoFactorActor, code: string): Promise<string[]> {
     const credential = await this.repo.find(actor.id);
     if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
-    if (!(await this.verifier.verifyTotp(actor.id, credential.keyName, code)))
+    if ((await this.verifier.verifyTotp(actor.id, credential.keyName, code)) !== 'accepted')
       throw new InvalidTwoFactorCode();
     const { codes, hashes } = await issueBackupCodes(this.hasher);
     await this.repo.replaceBackupCodes(actor.id, hashes, this.clock.now());

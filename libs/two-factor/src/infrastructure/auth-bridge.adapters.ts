@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SecondFactor, type SecondFactorAccepted, SessionRepository } from '@uyoop/auth';
+import { SecondFactor, type SecondFactorCheck, SessionRepository } from '@uyoop/auth';
 import { Clock } from '@uyoop/shared';
 import { CodeVerifier } from '../application/code-verifier';
 import { SessionTerminator } from '../application/ports/session-terminator.port';
@@ -11,8 +11,9 @@ export class TwoFactorSecondFactor extends SecondFactor {
     super();
   }
 
-  verify(userId: string, code: string): Promise<SecondFactorAccepted | null> {
-    return this.verifier.verifyAny(userId, code);
+  async verify(userId: string, code: string): Promise<SecondFactorCheck> {
+    const check = await this.verifier.verifyAny(userId, code);
+    return check.accepted ? check : { accepted: false, countsAsFailure: !check.tooSoon };
   }
 }
 

@@ -6,6 +6,7 @@ import type { StepRange } from '../../domain/codes';
 import {
   type StoredBackupCode,
   type TotpCredential,
+  type CodeAcceptance,
   TwoFactorRepository,
 } from '../../application/ports/two-factor-repository.port';
 
@@ -65,7 +66,7 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
     code: { hash: string; steps: StepRange },
     validUntil: Date,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<CodeAcceptance> {
     return this.db
       .transaction(async (m) => {
         await m.query(`DELETE FROM totp_used_codes WHERE user_id = $1 AND expires_at <= $2`, [userId, now]);
@@ -74,7 +75,7 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
           `INSERT INTO totp_used_codes (user_id, code_hash, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [userId, code.hash, validUntil],
         );
-        if (fresh.affected !== 1) return false;
+        if (fresh.affected !== 1) return 'replayed' as const;
         const { first, last } = code.steps;
         const after = first === last ? 'last_step < $2' : 'last_step <= $2';
         const moved = await sql(
@@ -82,11 +83,12 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
           `UPDATE totp_credentials SET last_step = $3 WHERE user_id = $1 AND ${after}`,
           [userId, first, last],
         );
+        // Rolls the remembered code back too: it was not accepted.
         if (moved.affected !== 1) throw new StepNotAfterLast();
-        return true;
+        return 'accepted' as const;
       })
       .catch((error: unknown) => {
-        if (error instanceof StepNotAfterLast) return false;
+        if (error instanceof StepNotAfterLast) return 'too_soon' as const;
         throw error;
       });
   }
