@@ -8,6 +8,7 @@ import {
   redactOutput,
   runMatchesEvent,
 } from '../domain/git-run';
+import type { CalendarEvent } from '../domain/calendar-event';
 import { FreezeGuard } from './freeze-guard';
 import { GitSettings } from './git-settings';
 import { EventRepository } from './ports/event-repository.port';
@@ -48,21 +49,7 @@ export class ExecuteGitRuns {
     const now = this.clock.now();
     let queued = 0;
     for (const event of await this.runs.dueAutoEvents(now)) {
-      try {
-        assertRunnable(event, now);
-        assertAllowedHost(String(event.extra.repo_url), this.settings.allowedHosts);
-        await this.freezes.check(
-          SCHEDULER,
-          'git_action',
-          event.extra,
-          now,
-          new Date(now.getTime() + 1),
-          undefined,
-          event.id,
-        );
-      } catch {
-        continue;
-      }
+      if ((await this.refusalNow(event, now, false)) !== null) continue;
       const run = await this.runs.enqueue({
         id: newId(),
         event,
@@ -152,20 +139,26 @@ export class ExecuteGitRuns {
     const event = await this.events.findById(run.eventId);
     if (!event) return 'its git action was deleted';
     if (!runMatchesEvent(run, event)) return 'its git action was changed after the run was requested';
-    const now = this.clock.now();
+    return this.refusalNow(event, this.clock.now(), run.freezeOverrideReason !== null);
+  }
+
+  /**
+   * Why a git action may not start at `now`, or null: not approved or outside its slot, host no longer
+   * allowed, or frozen (unless an ADMIN overrode the freeze when asking). Outages are thrown, not
+   * answered: a run is not failed because the database hiccuped.
+   */
+  private async refusalNow(
+    event: CalendarEvent,
+    now: Date,
+    freezeOverridden: boolean,
+  ): Promise<string | null> {
     try {
       assertRunnable(event, now);
-      assertAllowedHost(run.repoUrl, this.settings.allowedHosts);
-      if (run.freezeOverrideReason === null)
-        await this.freezes.check(
-          SCHEDULER,
-          'git_action',
-          event.extra,
-          now,
-          new Date(now.getTime() + 1),
-          undefined,
-          event.id,
-        );
+      assertAllowedHost(String(event.extra.repo_url), this.settings.allowedHosts);
+      if (!freezeOverridden) {
+        const instant = new Date(now.getTime() + 1);
+        await this.freezes.check(SCHEDULER, 'git_action', event.extra, now, instant, undefined, event.id);
+      }
       return null;
     } catch (error) {
       if (isDomainError(error) && error.kind !== 'unavailable') return error.message;
