@@ -33,6 +33,9 @@ const describeInBrowser = haveChromium ? describe : describe.skip;
 
 jest.setTimeout(90_000);
 
+/** The browser's own, for functions evaluated in the page (this file is compiled without the DOM library). */
+declare function getComputedStyle(el: unknown): { backgroundColor: string };
+
 interface Tab {
   context: BrowserContext;
   page: Page;
@@ -205,7 +208,7 @@ describeInBrowser('web SPA in chromium', () => {
     const event = page.locator('[data-event-id]', { hasText: 'Sprint planning' }).first();
     await event.waitFor();
     // Styled by the bundled stylesheets: the meeting colour, no inline style needed.
-    expect(await event.evaluate('(el) => getComputedStyle(el).backgroundColor')).toBe('rgb(29, 78, 216)');
+    expect(await event.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(29, 78, 216)');
     expect(await page.evaluate('window.__csp || []')).toEqual([]);
 
     // An inline script injected into the page does not run, and the browser reports why.
@@ -238,7 +241,9 @@ describeInBrowser('web SPA in chromium', () => {
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
-    expect(await qr.evaluate('(img) => img.naturalWidth')).toBeGreaterThan(0); // img-src data: allowed
+    expect(
+      await qr.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBeGreaterThan(0); // img-src data: allowed
     const otpauth = (await page.getByTestId('otpauth-url').textContent()) ?? '';
     expect(otpauth).toMatch(/^otpauth:\/\/totp\//);
     const phone = Authenticator.fromUrl(otpauth);
