@@ -24,6 +24,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { corsFor, extraSecurityHeaders, securityHeaders } from './http/security-headers';
 import { createValidationPipe } from './http/validation';
+import { loadWebApp, webAppMiddleware } from './http/web-app';
 import { loggerParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
 import { NotificationsController } from './notifications/notifications.controller';
@@ -82,6 +83,8 @@ export class AppModule implements NestModule {
         securityHeaders,
         extraSecurityHeaders,
         corsFor(this.env.CORS_ORIGINS),
+        // The web SPA (GET /, /index.html, /assets/*) with its own CSP; everything else passes on.
+        webAppMiddleware(loadWebApp(this.env.WEB_DIR)),
         JsonBodyMiddleware,
         // After the body is read, so the context survives into guards, handlers and filters.
         requestContext,

@@ -82,6 +82,16 @@ export class Env {
   @MinLength(1)
   DATA_DIR = './data';
 
+  /**
+   * The web SPA's build (index.html and assets/). Unset: `dist/web` of this checkout when it exists;
+   * when neither is there the API runs without the SPA (GET / is then a JSON 404).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  WEB_DIR?: string;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' })
