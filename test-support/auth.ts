@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { PasswordHasher, type Role, User, UserRepository, Username } from '@uyoop/auth';
 import { newId } from '@uyoop/shared';
 import request from 'supertest';
-import { Authenticator } from './totp';
+import { Authenticator, type AuthenticatorOptions } from './totp';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -66,19 +66,24 @@ export function randomClientIp(): string {
 
 /**
  * Turns 2FA on for a logged-in user through the API, as a person would (setup, scan, enable); the
- * session of `tokens` stays valid. Returns the authenticator holding the seed.
+ * session of `tokens` stays valid. Returns the authenticator holding the seed (with `opts`: the test
+ * clock, coarse steps for Vault) and the ten backup codes shown once.
  */
-export async function enableTwoFactor(app: INestApplication, tokens: Tokens): Promise<Authenticator> {
+export async function enableTwoFactor(
+  app: INestApplication,
+  tokens: Tokens,
+  opts: AuthenticatorOptions = {},
+): Promise<{ phone: Authenticator; backupCodes: string[] }> {
   const auth = { Authorization: `Bearer ${tokens.access}` };
   const setup = await request(app.getHttpServer()).post('/2fa/setup').set(auth);
   if (setup.status !== 200)
     throw new Error(`2FA setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
-  const phone = Authenticator.fromUrl(setup.body.otpauth_url as string);
+  const phone = Authenticator.fromUrl(setup.body.otpauth_url as string, opts);
   const enable = await request(app.getHttpServer())
     .post('/2fa/enable')
     .set(auth)
     .send({ code: phone.next() });
   if (enable.status !== 200)
     throw new Error(`2FA enable failed: ${enable.status} ${JSON.stringify(enable.body)}`);
-  return phone;
+  return { phone, backupCodes: enable.body.backup_codes as string[] };
 }

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
-import { login, PASSWORD, seedUser, type Tokens } from '../../../test-support/auth';
-import { Authenticator } from '../../../test-support/totp';
+import { enableTwoFactor, login, PASSWORD, seedUser, type Tokens } from '../../../test-support/auth';
+import type { Authenticator } from '../../../test-support/totp';
 
 interface Notice {
   id: string;
@@ -31,14 +31,8 @@ describe('notifications (e2e)', () => {
     return res.body as Notice[];
   }
 
-  async function enrol(tokens: Tokens): Promise<Authenticator> {
-    const setup = await http().post('/2fa/setup').set(bearer(tokens));
-    const app = Authenticator.fromUrl(setup.body.otpauth_url);
-    expect((await http().post('/2fa/enable').set(bearer(tokens)).send({ code: app.next() })).status).toBe(
-      200,
-    );
-    return app;
-  }
+  const enrol = async (tokens: Tokens): Promise<Authenticator> =>
+    (await enableTwoFactor(t.app, tokens)).phone;
 
   it('MFA-08: enabling 2FA, renewing backup codes and disabling 2FA each leave a notice, newest first', async () => {
     await seedUser(t.app, 'nina', 'DEV');

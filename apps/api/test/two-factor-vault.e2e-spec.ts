@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { type SteppingClock, steppingClockFor } from '../../../test-support/clock';
-import { login, PASSWORD, seedUser } from '../../../test-support/auth';
+import { enableTwoFactor, login, PASSWORD, seedUser } from '../../../test-support/auth';
 import { Authenticator } from '../../../test-support/totp';
 import { loadEnv } from '../src/config/env';
 import { resolveDatabaseTarget } from '../src/database/database-target';
@@ -122,22 +122,7 @@ describe('two-factor with Vault (e2e)', () => {
     if (!target.emulator) return; // only the emulator can be restarted from here
     await seedUser(t.app, 'wren', 'DEV');
     const tokens = await login(t.app, 'wren');
-    const phone = Authenticator.fromUrl(
-      (
-        await http()
-          .post('/2fa/setup')
-          .set({ Authorization: `Bearer ${tokens.access}` })
-      ).body.otpauth_url,
-      { clock, coarse: true },
-    );
-    expect(
-      (
-        await http()
-          .post('/2fa/enable')
-          .set({ Authorization: `Bearer ${tokens.access}` })
-          .send({ code: phone.next() })
-      ).status,
-    ).toBe(200);
+    const { phone } = await enableTwoFactor(t.app, tokens, { clock, coarse: true });
     const code = phone.next();
     expect(
       (
@@ -160,18 +145,7 @@ describe('two-factor with Vault (e2e)', () => {
     if (!target.emulator) return;
     await seedUser(t.app, 'xavi', 'DEV');
     const tokens = await login(t.app, 'xavi');
-    const phone = Authenticator.fromUrl(
-      (
-        await http()
-          .post('/2fa/setup')
-          .set({ Authorization: `Bearer ${tokens.access}` })
-      ).body.otpauth_url,
-      { clock, coarse: true },
-    );
-    await http()
-      .post('/2fa/enable')
-      .set({ Authorization: `Bearer ${tokens.access}` })
-      .send({ code: phone.next() });
+    const { phone } = await enableTwoFactor(t.app, tokens, { clock, coarse: true });
     const pending = await mfaToken('xavi');
     target.emulator.seal();
     try {
