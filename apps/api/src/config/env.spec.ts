@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { authConfigFrom } from '../auth/auth-config.factory';
 import { ConfigError, KNOWN_VARIABLES, loadEnv, SENSITIVE_VARIABLES } from './env';
 
 function problems(source: Record<string, string>): string[] {
@@ -20,6 +21,25 @@ describe('loadEnv', () => {
     expect(missing).toEqual([]);
     const unknown = [...documented].filter((v) => !KNOWN_VARIABLES.has(v) && v !== 'UYOOP_ADMIN_PASSWORD');
     expect(unknown).toEqual([]);
+  });
+
+  it.each([
+    ['a weak JWT_SECRET', { DATABASE_URL: 'postgres://db/uyoop', JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    ['Vault without credentials', { VAULT_ADDR: 'https://vault.example.org:8200' }, 'VAULT_ROLE_ID'],
+    [
+      'the legacy header in production',
+      { NODE_ENV: 'production', AUTH_LEGACY_X_USER_ID: 'true' },
+      'AUTH_LEGACY_X_USER_ID',
+    ],
+    ['trust proxy = true', { TRUSTED_PROXIES: 'true' }, 'TRUSTED_PROXIES'],
+    ['CORS for any origin', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+  ])('OPS-04: %s stops the start with a message naming the variable', (_label, source, variable) => {
+    expect(problems(source).join('\n')).toContain(variable);
+  });
+
+  it('OPS-04: a server database without JWT_SECRET stops the start (instances must share one key)', () => {
+    const env = loadEnv({ DATABASE_URL: 'postgres://db/uyoop' }); // the CLI needs no signing key
+    expect(() => authConfigFrom(env)).toThrow(/^JWT_SECRET is required when DATABASE_URL is set/);
   });
 
   it('runs with no environment at all: embedded defaults', () => {
