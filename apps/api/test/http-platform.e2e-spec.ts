@@ -1,8 +1,10 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Public } from '@uyoop/auth';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 
 class ProbeExtra {
@@ -28,9 +30,23 @@ class ProbeRequest {
 @Public()
 @Controller('probe')
 class ProbeController {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
   @Post()
   create(@Body() body: ProbeRequest): ProbeRequest {
     return body;
+  }
+
+  /** An unhandled exception whose text must not reach the client. */
+  @Get('crash')
+  crash(): never {
+    throw new Error('boom in /srv/app/secret.ts: token=abc123');
+  }
+
+  /** A database error (SQL text and table names in it). */
+  @Get('sql')
+  async sql(): Promise<unknown> {
+    return this.db.query('SELECT password_hash FROM no_such_table_for_log01');
   }
 }
 
@@ -123,6 +139,23 @@ describe('HTTP platform (e2e)', () => {
       error: 'Bad Request',
       message: 'Request body is not valid JSON',
     });
+  });
+
+  it('LOG-01: unhandled and database errors answer a generic 500 with the request id, nothing else', async () => {
+    for (const path of ['/probe/crash', '/probe/sql']) {
+      const res = await http()
+        .get(path)
+        .set('X-Request-Id', `log01-${path.slice(7)}`);
+      expect(res.status).toBe(500);
+      expect(res.body).toEqual({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'Internal server error',
+        requestId: `log01-${path.slice(7)}`,
+      });
+      expect(res.text).not.toMatch(/boom|token|secret|SELECT|no_such_table|password_hash|\.ts|at /);
+      expectSecurityHeaders(res);
+    }
   });
 
   it('HDR-05: a non-JSON body gets 415', async () => {

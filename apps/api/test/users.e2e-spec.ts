@@ -507,6 +507,27 @@ describe('Users (e2e)', () => {
       expect(JSON.stringify(rows[0])).toContain(target.id);
     });
 
+    it('LOG-06: an ADMIN changing a role and deactivating a user leaves typed audit events with actor and target', async () => {
+      const target = await seedUser(t.app, 'promoted-audit', 'DEV');
+      const mark = await auditMark(t);
+      const auth = { Authorization: bearer(adminTokens) };
+      expect((await http.patch(`/users/${target.id}`).set(auth).send({ role: 'OPS' })).status).toBe(200);
+      expect((await http.delete(`/users/${target.id}`).set(auth)).status).toBe(204);
+      for (const [action, details] of [
+        ['user_role_changed', { role: 'OPS' }],
+        ['user_deactivated', {}],
+      ] as const) {
+        const rows = await auditSince(t, mark, action);
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({
+          actor_id: admin.id,
+          target_type: 'user',
+          target_id: target.id,
+          details,
+        });
+      }
+    });
+
     it('Users: a password change needs the right current_password; it revokes the user’s refresh tokens', async () => {
       const user = await seedUser(t.app, 'rotator', 'DEV');
       const tokens = await signIn(user.username);
