@@ -1,6 +1,6 @@
 import { api, errorText } from '../api';
 import type { Ctx, Screen } from '../app';
-import { busy, formatDateTime, h, heading, say } from '../dom';
+import { busy, field, formatDateTime, h, heading, say } from '../dom';
 import { canEdit, TYPE_LABELS, type CalendarEvent, type GitRun, type User } from '../types';
 
 const FINISHED = new Set(['succeeded', 'failed', 'timed_out']);
@@ -92,18 +92,24 @@ export async function eventDetailsScreen(ctx: Ctx, id: string): Promise<Screen> 
     });
     actions.append(del);
   }
-  if (user.role === 'ADMIN' && event.status === 'pending') {
-    for (const decision of ['approve', 'reject'] as const) {
+  // An ADMIN decides on others' pending events (the API refuses a decision on one's own), with an
+  // optional comment that goes into the audit log.
+  const decision = h('div', { class: 'decision' });
+  if (user.role === 'ADMIN' && event.status === 'pending' && event.created_by !== user.id) {
+    const comment = h('textarea', { name: 'comment', rows: 2, maxlength: 1000 });
+    decision.append(field('Comment (optional)', comment, 'Kept in the audit log with the decision.'));
+    for (const choice of ['approve', 'reject'] as const) {
       const button = h(
         'button',
-        { type: 'button', class: decision === 'approve' ? 'primary' : '' },
-        decision === 'approve' ? 'Approve' : 'Reject',
+        { type: 'button', class: choice === 'approve' ? 'primary' : '' },
+        choice === 'approve' ? 'Approve' : 'Reject',
       );
       button.addEventListener('click', () => {
         void busy(actions, async () => {
           try {
-            await api.post(`/events/${event.id}/${decision}`, {});
-            ctx.flash('success', `“${event.title}” was ${decision === 'approve' ? 'approved' : 'rejected'}.`);
+            const text = comment.value.trim();
+            await api.post(`/events/${event.id}/${choice}`, text ? { comment: text } : {});
+            ctx.flash('success', `“${event.title}” was ${choice === 'approve' ? 'approved' : 'rejected'}.`);
             ctx.navigate(`#/events/${event.id}`);
           } catch (error) {
             say(message, 'error', errorText(error));
@@ -183,6 +189,7 @@ export async function eventDetailsScreen(ctx: Ctx, id: string): Promise<Screen> 
     h('p', { class: `badge-type ev-${event.type}` }, TYPE_LABELS[event.type]),
     message,
     details,
+    decision.childElementCount ? decision : null,
     actions,
     runsSection.childElementCount ? runsSection : null,
   );
