@@ -1,4 +1,4 @@
-import { api, errorText } from '../api';
+import { api, ApiError, errorText } from '../api';
 import type { Screen } from '../app';
 import { busy, field, h, heading, say } from '../dom';
 import type { LoginResponse } from '../types';
@@ -52,6 +52,7 @@ export function signInScreen(onSignedIn: (res: LoginResponse) => void): Screen {
   });
 
   function showSecondStep(mfaToken: string): void {
+    const startOver = h('button', { type: 'button' }, 'Start over');
     const code = h('input', {
       name: 'code',
       autocomplete: 'one-time-code',
@@ -68,8 +69,15 @@ export function signInScreen(onSignedIn: (res: LoginResponse) => void): Screen {
         code,
         'The 6-digit code from your authenticator app, or one of your backup codes.',
       ),
-      h('button', { type: 'submit', class: 'primary' }, 'Verify'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Verify'), startOver),
     );
+    // Back to the password step, e.g. to sign in as someone else; the mfa_token is dropped.
+    const backToPassword = (why?: string): void => {
+      codeForm.replaceWith(passwordForm);
+      say(message, why ? 'error' : null, why);
+      password.focus();
+    };
+    startOver.addEventListener('click', () => backToPassword());
     codeForm.addEventListener('submit', (event) => {
       event.preventDefault();
       const value = code.value.replace(/\s+/g, '');
@@ -86,6 +94,12 @@ export function signInScreen(onSignedIn: (res: LoginResponse) => void): Screen {
           });
           onSignedIn(res.data);
         } catch (error) {
+          // An expired or used-up mfa_token (5 minutes, a few attempts) cannot be retried: the
+          // password step has to be passed again.
+          if (isDeadMfaToken(error)) {
+            backToPassword(`${errorText(error)}. Please enter your password again.`);
+            return;
+          }
           say(message, 'error', errorText(error));
           code.select();
         }
@@ -97,4 +111,11 @@ export function signInScreen(onSignedIn: (res: LoginResponse) => void): Screen {
 
   el.append(heading('Sign in to uyoop-cal'), message, passwordForm);
   return { el };
+}
+
+/** The API's 401 for an mfa_token that expired or ran out of attempts (not a wrong code). */
+function isDeadMfaToken(error: unknown): boolean {
+  if (!(error instanceof ApiError) || error.status !== 401) return false;
+  const code = (error.body as { code?: unknown } | null)?.code;
+  return code === 'AUTH.INVALID_MFA_TOKEN' || /mfa_token/i.test(error.message);
 }
