@@ -457,7 +457,9 @@ describeInBrowser('web SPA flows in chromium', () => {
     await page.getByLabel('Authentication code').fill('000000');
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByLabel('Password').waitFor();
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Invalid or expired mfa_token');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'This sign-in expired or had too many wrong codes. Please enter your password again.',
+    );
     expect(await page.getByLabel('Authentication code').count()).toBe(0);
 
     // And from there a normal sign-in works.

@@ -97,7 +97,9 @@ export function signInScreen(onSignedIn: (res: LoginResponse) => void): Screen {
           // An expired or used-up mfa_token (5 minutes, a few attempts) cannot be retried: the
           // password step has to be passed again.
           if (isDeadMfaToken(error)) {
-            backToPassword(`${errorText(error)}. Please enter your password again.`);
+            backToPassword(
+              'This sign-in expired or had too many wrong codes. Please enter your password again.',
+            );
             return;
           }
           say(message, 'error', errorText(error));
