@@ -6,6 +6,7 @@ import { Public } from '@uyoop/auth';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
+import { nestRoutes } from '../../../test-support/routes';
 
 class ProbeExtra {
   @IsIn(['daily', 'retro'])
@@ -208,5 +209,12 @@ describe('HTTP platform (e2e)', () => {
     expect(res.body.openapi).toMatch(/^3\./);
     expect(res.body.info).toMatchObject({ title: 'uyoop-cal API' });
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health', '/health/live']));
+    // Every route the app serves is described, with its method (the document follows the code).
+    const paths = res.body.paths as Record<string, Record<string, unknown>>;
+    const undocumented = nestRoutes(t.app)
+      .filter((r) => !['GET /metrics', 'GET /openapi.json'].includes(r.key))
+      .filter((r) => !paths[r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[r.method.toLowerCase()])
+      .map((r) => r.key);
+    expect(undocumented).toEqual([]);
   });
 });
