@@ -76,6 +76,14 @@ export class ExecuteGitRuns {
     return this.runs.claimNext(this.clock.now());
   }
 
+  /**
+   * Deletes workspaces (and any credential files in them) of runs killed outright: older than any run
+   * can last, so no instance sharing the folder can still be using them.
+   */
+  sweepWorkspaces(): Promise<number> {
+    return this.executor.sweep(this.settings.timeoutMs + ABANDON_GRACE_MS);
+  }
+
   /** Closes runs left `running` by an instance that stopped mid-run. */
   async failAbandonedRuns(): Promise<number> {
     const now = this.clock.now();

@@ -20,6 +20,12 @@ export abstract class GitExecutor {
     commands: string[][],
     opts: { credential: GitCredential | null; timeoutMs: number },
   ): Promise<GitExecution>;
+
+  /**
+   * Removes workspaces left behind by runs that can no longer be going (their process was killed
+   * outright), with whatever credential files they hold; returns how many.
+   */
+  abstract sweep(olderThanMs: number): Promise<number>;
 }
 
 /** Credentials for a repository, fetched at run time and never stored (GIT-09). */

@@ -33,6 +33,12 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     if (!this.options.enabled) return;
+    this.runs
+      .sweepWorkspaces()
+      .then((n) => n > 0 && this.logger.warn(`removed ${n} workspace(s) left by git runs that were killed`))
+      .catch((error: unknown) =>
+        this.logger.warn(`could not sweep git workspaces: ${(error as Error).message}`),
+      );
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
     this.wake();

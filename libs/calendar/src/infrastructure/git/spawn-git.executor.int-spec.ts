@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -61,6 +61,21 @@ describe('SpawnGitExecutor (real git, loopback servers)', () => {
   it('each run gets a private workspace that is gone afterwards', async () => {
     await executor.execute(gitCommands('clone', URL, 'main'), { credential: null, timeoutMs: 20_000 });
     expect(readdirSync(workspaces)).toEqual([]);
+  });
+
+  it('GIT-09: workspaces left by killed runs are swept, with their credentials; recent ones stay', async () => {
+    const stale = join(workspaces, 'uyoop-git-killed');
+    const recent = join(workspaces, 'uyoop-git-running');
+    const other = join(workspaces, 'not-ours');
+    for (const dir of [stale, recent, other]) mkdirSync(join(dir, '.secrets'), { recursive: true });
+    writeFileSync(join(stale, '.secrets', 'token'), 'tok-left-behind');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, hourAgo, hourAgo);
+    utimesSync(other, hourAgo, hourAgo);
+    expect(await executor.sweep(10 * 60_000)).toBe(1);
+    expect(readdirSync(workspaces).sort()).toEqual(['not-ours', 'uyoop-git-running']);
+    rmSync(recent, { recursive: true });
+    rmSync(other, { recursive: true });
   });
 
   it('GIT-05: a repository configured to allow ext:: cannot run a command through it', async () => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Counter, Histogram, register } from 'prom-client';
 import {
@@ -38,6 +38,9 @@ const durations =
     help: 'Wall time of git runs executed by this instance',
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
   });
+
+/** Every run's workspace is a fresh `<root>/uyoop-git-XXXXXX`. */
+const WORKSPACE_PREFIX = 'uyoop-git-';
 
 /**
  * The credential helper for a run with credentials: a fixed shell function (git runs `!` helpers with
@@ -115,7 +118,7 @@ export class SpawnGitExecutor extends GitExecutor {
   ): Promise<GitExecution> {
     const deadline = Date.now() + opts.timeoutMs;
     await mkdir(this.opts.workspaceRoot, { recursive: true });
-    const workspace = await mkdtemp(join(this.opts.workspaceRoot, 'uyoop-git-'));
+    const workspace = await mkdtemp(join(this.opts.workspaceRoot, WORKSPACE_PREFIX));
     const output = new CappedOutput(this.cap);
     try {
       const { env, credentialArgs } = await this.environment(workspace, opts.credential);
@@ -138,6 +141,20 @@ export class SpawnGitExecutor extends GitExecutor {
     } finally {
       await rm(workspace, { recursive: true, force: true });
     }
+  }
+
+  async sweep(olderThanMs: number): Promise<number> {
+    const before = Date.now() - olderThanMs;
+    let removed = 0;
+    const names = await readdir(this.opts.workspaceRoot).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith(WORKSPACE_PREFIX))) {
+      const dir = join(this.opts.workspaceRoot, name);
+      const info = await stat(dir).catch(() => null);
+      if (!info?.isDirectory() || info.mtimeMs >= before) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed += 1;
+    }
+    return removed;
   }
 
   /** Git's output with each mirror's address written back as the URL users know: mirrors stay internal. */
