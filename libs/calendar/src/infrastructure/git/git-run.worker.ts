@@ -3,6 +3,9 @@ import { outsideRequest } from '@uyoop/shared';
 import { ExecuteGitRuns } from '../../application/execute-git-runs.use-case';
 import { GitSettings } from '../../application/git-settings';
 
+/** Abandoned runs are looked for this often, not at every poll (they wait a minute past their deadline anyway). */
+const REAP_EVERY_MS = 30_000;
+
 export class GitWorkerOptions {
   constructor(
     /** Off: this instance queues runs but never executes them (another instance does). */
@@ -21,6 +24,8 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(GitRunWorker.name);
   private timer: NodeJS.Timeout | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  /** When abandoned runs were last looked for: a run is abandoned only a minute past its deadline. */
+  private reapedAt = 0;
   private ticking: Promise<void> | null = null;
   private again = false;
   private stopping = false;
@@ -70,7 +75,10 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async tick(): Promise<void> {
     try {
-      await this.runs.failAbandonedRuns();
+      if (Date.now() - this.reapedAt >= REAP_EVERY_MS) {
+        await this.runs.failAbandonedRuns();
+        this.reapedAt = Date.now();
+      }
       await this.runs.queueDueAutomaticRuns();
       while (!this.stopping && this.inFlight.size < this.settings.concurrency) {
         const run = await this.runs.claimNext();

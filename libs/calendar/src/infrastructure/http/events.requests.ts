@@ -9,7 +9,20 @@ const RFC3339_HINT = 'e.g. 2026-03-02T09:00:00Z';
 /** 1 to MAX_PAGE_SIZE (100) in plain decimal digits; the use case checks the bound again. */
 const PAGE_SIZE = /^(?:[1-9][0-9]?|100)$/;
 
-export class CreateEventRequest {
+/** The body field with which an ADMIN acts inside a freeze period anyway (VAL-05, audited). */
+export class FreezeOverrideRequest {
+  @ApiPropertyOptional({
+    maxLength: 500,
+    description: 'ADMIN only: act inside a freeze period anyway (audited)',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  override_reason?: string;
+}
+
+export class CreateEventRequest extends FreezeOverrideRequest {
   @ApiProperty({ maxLength: 200 })
   @IsString()
   @IsNotEmpty()
@@ -40,15 +53,6 @@ export class CreateEventRequest {
   @IsOptional()
   @IsObject()
   extra?: Record<string, unknown>;
-  @ApiPropertyOptional({
-    maxLength: 500,
-    description: 'ADMIN only: act inside a freeze period anyway (audited)',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  override_reason?: string;
 }
 
 /** Every field of the creation body, each optional (PATCH). */
@@ -95,21 +99,12 @@ export class ListEventsQuery {
   cursor?: string;
 }
 
-export class ApproveRequest {
+export class ApproveRequest extends FreezeOverrideRequest {
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   comment?: string;
-  @ApiPropertyOptional({
-    maxLength: 500,
-    description: 'ADMIN only: act inside a freeze period anyway (audited)',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  override_reason?: string;
 }
 
 export class ConflictsQuery extends PickType(ListEventsQuery, ['from', 'to'] as const) {}

@@ -16,30 +16,21 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiProperty,
-  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { type Actor, CurrentActor, Roles, SecondFactorRequired } from '@uyoop/auth';
 import { uuidParam } from '@uyoop/shared';
-import { IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsUUID } from 'class-validator';
 import { RunGitAction } from '../../application/run-git-action.use-case';
 import { GIT_RUN_STATUSES, type GitRun } from '../../domain/git-run';
 import { GIT_ACTIONS } from '../../domain/event-rules';
 import { GitRunWorker } from '../git/git-run.worker';
+import { FreezeOverrideRequest } from './events.requests';
 
-class RunGitActionRequest {
+class RunGitActionRequest extends FreezeOverrideRequest {
   @ApiProperty({ format: 'uuid', description: 'a git_action event' })
   @IsUUID('all', { message: 'event_id must be a UUID' })
   event_id!: string;
-  @ApiPropertyOptional({
-    maxLength: 500,
-    description: 'ADMIN only: run inside a freeze period anyway (audited)',
-  })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(500)
-  override_reason?: string;
 }
 
 class RunsQuery {

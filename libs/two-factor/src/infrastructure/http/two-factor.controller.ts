@@ -12,7 +12,14 @@ import {
   Req,
 } from '@nestjs/common';
 import { uuidParam } from '@uyoop/shared';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   AllowedBeforeEnrolment,
   Authenticated,
@@ -168,6 +175,10 @@ export class TwoFactorController {
   @RecentAuthentication()
   @Roles('ADMIN')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({
+    description: "the user's key, backup codes and sessions are gone; audited, the user notified",
+  })
+  @ApiNotFoundResponse({ description: 'This user has no two-factor authentication to reset' })
   async resetFor(
     @CurrentUser() user: User,
     @Param('user_id', uuid) userId: string,
