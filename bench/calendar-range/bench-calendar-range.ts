@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../apps/api/src/database/data-source-options';
+import { TypeOrmUnitOfWork } from '../../libs/shared/src/infrastructure/persistence/typeorm-unit-of-work';
 import type { EventType } from '../../libs/calendar/src/domain/event-rules';
 import { MAX_PAGE_SIZE } from '../../libs/calendar/src/domain/event-page';
 import { TypeOrmEventRepository } from '../../libs/calendar/src/infrastructure/persistence/typeorm-event.repository';
@@ -438,7 +439,7 @@ async function main(): Promise<void> {
     matching.set(c.name, n ?? -1);
   }
 
-  const repo = new TypeOrmEventRepository(ds);
+  const repo = new TypeOrmEventRepository(new TypeOrmUnitOfWork(ds));
   const app = (from: Date, to: Date, type: EventType | undefined): Promise<unknown[]> =>
     repo
       .findOverlapping({ from, to, type, limit: LIMIT, visibleTo: { userId: VIEWER, allPrivate: false } })

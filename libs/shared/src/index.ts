@@ -3,6 +3,7 @@ export type { ErrorKind } from './domain-error';
 export { Clock, SystemClock } from './clock';
 export { newId, isUuid } from './ids';
 export { AuditLog, AUDIT_ACTIONS } from './audit';
+export { UnitOfWork } from './unit-of-work';
 export type { AuditAction, AuditEntry } from './audit';
 export {
   Notifications,
@@ -15,5 +16,6 @@ export type { Notification, NotificationKind } from './notifications';
 export { requestContext, currentRequestFacts, outsideRequest } from './infrastructure/http/request-context';
 export { SharedModule } from './infrastructure/shared.module';
 export { sql } from './infrastructure/sql';
+export { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 export type { SqlResult } from './infrastructure/sql';
 export { uuidParam } from './infrastructure/http/uuid-param';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId } from '@uyoop/shared';
+import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
 import { NotAllowed } from '../domain/auth.errors';
 import { PasswordPolicy } from '../domain/password-policy';
 import type { Role } from '../domain/role';
@@ -27,6 +27,7 @@ export class CreateUser {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
     commonPasswords: CommonPasswordList,
   ) {
     this.policy = new PasswordPolicy((p) => commonPasswords.contains(p));
@@ -44,14 +45,16 @@ export class CreateUser {
       role: cmd.role,
       now: this.clock.now(),
     });
-    await this.users.add(user);
-    await this.audit.record({
-      action: 'user_created',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: user.id,
-      ip: actor.ip,
-      details: { role: user.role },
+    await this.uow.run(async () => {
+      await this.users.add(user);
+      await this.audit.record({
+        action: 'user_created',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: user.id,
+        ip: actor.ip,
+        details: { role: user.role },
+      });
     });
     return user;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
-import { NotAllowed, UserNotFound } from '../domain/auth.errors';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { LastAdmin, NotAllowed, UserNotFound } from '../domain/auth.errors';
 import type { Actor } from './actor';
 import { SessionRepository } from './ports/session-repository.port';
 import { UserRepository } from './ports/user-repository.port';
@@ -13,6 +13,7 @@ export class DeactivateUser {
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(actor: Actor, targetId: string): Promise<void> {
@@ -21,18 +22,21 @@ export class DeactivateUser {
     const user = await this.users.findById(targetId);
     if (!user) throw new UserNotFound();
     const now = this.clock.now();
-    if (user.isActive) {
-      user.setActive(false, now);
-      await this.users.update(user);
-    }
-    const revoked = await this.sessions.revokeAllForUser(user.id, 'deactivated', now);
-    await this.audit.record({
-      action: 'user_deactivated',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: user.id,
-      ip: actor.ip,
-      details: { sessions_revoked: revoked },
+    await this.uow.run(async () => {
+      if (user.isActive) {
+        if (user.isActiveAdmin && (await this.users.countActiveAdmins()) <= 1) throw new LastAdmin();
+        user.setActive(false, now);
+        await this.users.saveAccess(user);
+      }
+      const revoked = await this.sessions.revokeAllForUser(user.id, 'deactivated', now);
+      await this.audit.record({
+        action: 'user_deactivated',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: user.id,
+        ip: actor.ip,
+        details: { sessions_revoked: revoked },
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { InvalidCredentials, InvalidSecondFactor } from '../domain/auth.errors';
 import { PASSWORD_MAX_BYTES } from '../domain/password-policy';
 import { newSecretToken } from '../domain/secret-token';
@@ -42,6 +42,7 @@ export class Login {
     private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(cmd: LoginCommand): Promise<LoginResult> {
@@ -68,19 +69,23 @@ export class Login {
       await this.fail(user, ip, check.matches ? 'inactive' : 'wrong_password', check.matches === false);
     }
     if (check.needsRehash) {
+      const previous = user.passwordHash;
       user.changePasswordHash(await this.hasher.hash(cmd.password), now);
-      await this.users.update(user);
+      // Only over the hash just checked: a password changed meanwhile stays (LOG-08).
+      await this.users.savePassword(user, previous);
     }
     let backupCodesRemaining: number | null = null;
     if (user.totpEnabled) {
       if (cmd.totpCode === undefined) {
         const challenge = newSecretToken();
-        await this.challenges.create(
-          challenge.hash,
-          user.id,
-          new Date(now.getTime() + this.settings.mfaChallengeTtlMs),
-        );
-        await this.audit.record({ action: 'login_mfa_required', actorId: user.id, ip });
+        await this.uow.run(async () => {
+          await this.challenges.create(
+            challenge.hash,
+            user.id,
+            new Date(now.getTime() + this.settings.mfaChallengeTtlMs),
+          );
+          await this.audit.record({ action: 'login_mfa_required', actorId: user.id, ip });
+        });
         return { kind: 'second-factor-required', mfaToken: challenge.token };
       }
       const check = await this.secondFactor.verify(user.id, cmd.totpCode);
@@ -90,14 +95,17 @@ export class Login {
       }
       backupCodesRemaining = check.backupCodesRemaining;
     }
-    await this.lockout.reset(user.id);
-    const tokens = await this.sessions.start(user, cmd.client);
-    await this.audit.record({
-      action: 'login_succeeded',
-      actorId: user.id,
-      ip,
-      targetType: 'session',
-      targetId: tokens.sessionId,
+    const tokens = await this.uow.run(async () => {
+      await this.lockout.reset(user.id);
+      const started = await this.sessions.start(user, cmd.client);
+      await this.audit.record({
+        action: 'login_succeeded',
+        actorId: user.id,
+        ip,
+        targetType: 'session',
+        targetId: started.sessionId,
+      });
+      return started;
     });
     return { kind: 'signed-in', user, tokens, backupCodesRemaining };
   }
@@ -109,20 +117,22 @@ export class Login {
     counts: boolean,
     error: Error = new InvalidCredentials(),
   ): Promise<never> {
-    const lockedNow = counts
-      ? await this.lockout.recordFailure(user.id, this.clock.now(), this.settings.lockout)
-      : null;
-    await this.audit.record({ action: 'login_failed', actorId: user.id, ip, details: { reason } });
-    if (lockedNow) {
-      await this.audit.record({
-        action: 'account_locked',
-        actorId: user.id,
-        targetType: 'user',
-        targetId: user.id,
-        ip,
-        details: { until: lockedNow.toISOString() },
-      });
-    }
+    await this.uow.run(async () => {
+      const lockedNow = counts
+        ? await this.lockout.recordFailure(user.id, this.clock.now(), this.settings.lockout)
+        : null;
+      await this.audit.record({ action: 'login_failed', actorId: user.id, ip, details: { reason } });
+      if (lockedNow) {
+        await this.audit.record({
+          action: 'account_locked',
+          actorId: user.id,
+          targetType: 'user',
+          targetId: user.id,
+          ip,
+          details: { until: lockedNow.toISOString() },
+        });
+      }
+    });
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { hashSecretToken, looksLikeSecretToken } from '../domain/secret-token';
 import { SessionRepository } from './ports/session-repository.port';
 
@@ -10,19 +10,22 @@ export class Logout {
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(refreshToken: string, ip: string | null): Promise<void> {
     if (!looksLikeSecretToken(refreshToken)) return;
     const session = await this.sessions.findSessionOfToken(hashSecretToken(refreshToken));
     if (!session || session.revokedAt) return;
-    await this.sessions.revoke(session.id, 'logout', this.clock.now());
-    await this.audit.record({
-      action: 'logout',
-      actorId: session.userId,
-      targetType: 'session',
-      targetId: session.id,
-      ip,
+    await this.uow.run(async () => {
+      await this.sessions.revoke(session.id, 'logout', this.clock.now());
+      await this.audit.record({
+        action: 'logout',
+        actorId: session.userId,
+        targetType: 'session',
+        targetId: session.id,
+        ip,
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { NotAllowed } from '../domain/auth.errors';
 import type { Actor } from './actor';
 import { type ActiveSessionView, SessionRepository } from './ports/session-repository.port';
@@ -14,6 +14,7 @@ export class ManageSessions {
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   list(actor: Actor, userId: string): Promise<ActiveSessionView[]> {
@@ -25,37 +26,41 @@ export class ManageSessions {
     this.mayManage(actor, userId);
     const session = await this.sessions.findById(sessionId);
     if (!session || session.userId !== userId || session.revokedAt) return false;
-    await this.sessions.revoke(
-      sessionId,
-      actor.id === userId ? 'user_revoked' : 'admin_revoked',
-      this.clock.now(),
-    );
-    await this.audit.record({
-      action: 'session_revoked',
-      actorId: actor.id,
-      targetType: 'session',
-      targetId: sessionId,
-      ip: actor.ip,
+    await this.uow.run(async () => {
+      await this.sessions.revoke(
+        sessionId,
+        actor.id === userId ? 'user_revoked' : 'admin_revoked',
+        this.clock.now(),
+      );
+      await this.audit.record({
+        action: 'session_revoked',
+        actorId: actor.id,
+        targetType: 'session',
+        targetId: sessionId,
+        ip: actor.ip,
+      });
     });
     return true;
   }
 
   async revokeAll(actor: Actor, userId: string): Promise<number> {
     this.mayManage(actor, userId);
-    const count = await this.sessions.revokeAllForUser(
-      userId,
-      actor.id === userId ? 'logout_everywhere' : 'admin_revoked',
-      this.clock.now(),
-    );
-    await this.audit.record({
-      action: 'sessions_revoked',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: userId,
-      ip: actor.ip,
-      details: { count },
+    return this.uow.run(async () => {
+      const count = await this.sessions.revokeAllForUser(
+        userId,
+        actor.id === userId ? 'logout_everywhere' : 'admin_revoked',
+        this.clock.now(),
+      );
+      await this.audit.record({
+        action: 'sessions_revoked',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: userId,
+        ip: actor.ip,
+        details: { count },
+      });
+      return count;
     });
-    return count;
   }
 
   private mayManage(actor: Actor, userId: string): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { InvalidRefreshToken } from '../domain/auth.errors';
 import { hashSecretToken, looksLikeSecretToken, newSecretToken } from '../domain/secret-token';
 import { AuthSettings } from './auth-settings';
@@ -27,6 +27,7 @@ export class RefreshSession {
     private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(refreshToken: string, ip: string | null): Promise<RefreshedTokens> {
@@ -36,14 +37,16 @@ export class RefreshSession {
     const outcome = await this.sessions.rotate(hashSecretToken(refreshToken), next.hash, now);
     if (outcome.kind === 'unknown') throw new InvalidRefreshToken();
     if (outcome.kind === 'reused') {
-      const revoked = await this.sessions.revoke(outcome.sessionId, 'refresh_token_reuse', now);
-      await this.audit.record({
-        action: 'refresh_token_reuse_detected',
-        actorId: outcome.userId,
-        targetType: 'session',
-        targetId: outcome.sessionId,
-        ip,
-        details: { family_revoked: revoked },
+      await this.uow.run(async () => {
+        const revoked = await this.sessions.revoke(outcome.sessionId, 'refresh_token_reuse', now);
+        await this.audit.record({
+          action: 'refresh_token_reuse_detected',
+          actorId: outcome.userId,
+          targetType: 'session',
+          targetId: outcome.sessionId,
+          ip,
+          details: { family_revoked: revoked },
+        });
       });
       throw new InvalidRefreshToken();
     }

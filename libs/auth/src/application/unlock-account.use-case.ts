@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '@uyoop/shared';
+import { AuditLog, UnitOfWork } from '@uyoop/shared';
 import { NotAllowed, UserNotFound } from '../domain/auth.errors';
 import type { Actor } from './actor';
 import { AccountLockout } from './ports/account-lockout.port';
@@ -12,18 +12,21 @@ export class UnlockAccount {
     private readonly users: UserRepository,
     private readonly lockout: AccountLockout,
     private readonly audit: AuditLog,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(actor: Actor, userId: string): Promise<void> {
     if (actor.role !== 'ADMIN') throw new NotAllowed('Only an ADMIN can unlock accounts');
     if (!(await this.users.findById(userId))) throw new UserNotFound();
-    await this.lockout.reset(userId);
-    await this.audit.record({
-      action: 'account_unlocked',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: userId,
-      ip: actor.ip,
+    await this.uow.run(async () => {
+      await this.lockout.reset(userId);
+      await this.audit.record({
+        action: 'account_unlocked',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: userId,
+        ip: actor.ip,
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AuditAction, AuditLog, Clock } from '@uyoop/shared';
+import { type AuditAction, AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { LastAdmin, NotAllowed, UserNotFound, WrongCurrentPassword } from '../domain/auth.errors';
 import { PasswordPolicy } from '../domain/password-policy';
 import type { Role } from '../domain/role';
@@ -21,6 +21,7 @@ export interface UpdateUserCommand {
 /**
  * ADMIN changes role, activity and e-mail of anyone; a user changes their own e-mail, and their
  * password with the current one. Password, role and deactivation changes end that user's sessions.
+ * Each change writes only its own columns (LOG-08), and commits with its audit entries (LOG-07).
  */
 @Injectable()
 export class UpdateUser {
@@ -32,6 +33,7 @@ export class UpdateUser {
     private readonly sessions: SessionRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
     commonPasswords: CommonPasswordList,
   ) {
     this.policy = new PasswordPolicy((p) => commonPasswords.contains(p));
@@ -51,6 +53,7 @@ export class UpdateUser {
     const now = this.clock.now();
     const events: AuditAction[] = [];
     let endSessions: string | null = null;
+    const writes = { password: false, access: false, profile: false };
 
     if (cmd.password !== undefined) {
       const current = cmd.currentPassword ?? '';
@@ -59,46 +62,54 @@ export class UpdateUser {
       user.changePasswordHash(await this.hasher.hash(cmd.password), now);
       events.push('user_password_changed');
       endSessions = 'password_change';
+      writes.password = true;
     }
     const losesAdmin =
       user.isActiveAdmin && ((cmd.role !== undefined && cmd.role !== 'ADMIN') || cmd.isActive === false);
-    if (losesAdmin && (await this.users.countActiveAdmins()) <= 1) throw new LastAdmin();
     if (cmd.role !== undefined && cmd.role !== user.role) {
       user.changeRole(cmd.role, now);
       events.push('user_role_changed');
       endSessions = 'role_change';
+      writes.access = true;
     }
     if (cmd.isActive !== undefined && cmd.isActive !== user.isActive) {
       user.setActive(cmd.isActive, now);
       events.push(cmd.isActive ? 'user_updated' : 'user_deactivated');
       if (!cmd.isActive) endSessions = 'deactivated';
+      writes.access = true;
     }
     if (cmd.email !== undefined && cmd.email !== user.email) {
       user.changeEmail(cmd.email, now);
       events.push('user_updated');
+      writes.profile = true;
     }
-    await this.users.update(user);
-    if (endSessions) {
-      const revoked = await this.sessions.revokeAllForUser(user.id, endSessions, now);
-      await this.audit.record({
-        action: 'sessions_revoked',
-        actorId: actor.id,
-        targetType: 'user',
-        targetId: user.id,
-        ip: actor.ip,
-        details: { reason: endSessions, count: revoked },
-      });
-    }
-    for (const action of new Set(events)) {
-      await this.audit.record({
-        action,
-        actorId: actor.id,
-        targetType: 'user',
-        targetId: user.id,
-        ip: actor.ip,
-        details: action === 'user_role_changed' ? { role: user.role } : {},
-      });
-    }
+    await this.uow.run(async () => {
+      if (losesAdmin && (await this.users.countActiveAdmins()) <= 1) throw new LastAdmin();
+      if (writes.password) await this.users.savePassword(user);
+      if (writes.access) await this.users.saveAccess(user);
+      if (writes.profile) await this.users.saveProfile(user);
+      if (endSessions) {
+        const revoked = await this.sessions.revokeAllForUser(user.id, endSessions, now);
+        await this.audit.record({
+          action: 'sessions_revoked',
+          actorId: actor.id,
+          targetType: 'user',
+          targetId: user.id,
+          ip: actor.ip,
+          details: { reason: endSessions, count: revoked },
+        });
+      }
+      for (const action of new Set(events)) {
+        await this.audit.record({
+          action,
+          actorId: actor.id,
+          targetType: 'user',
+          targetId: user.id,
+          ip: actor.ip,
+          details: action === 'user_role_changed' ? { role: user.role } : {},
+        });
+      }
+    });
     return user;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { InvalidMfaToken, InvalidSecondFactor } from '../domain/auth.errors';
 import { hashSecretToken, looksLikeSecretToken } from '../domain/secret-token';
 import type { User } from '../domain/user';
@@ -25,6 +25,7 @@ export class VerifySecondFactor {
     private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(
@@ -43,34 +44,41 @@ export class VerifySecondFactor {
     const check = locked ? null : await this.secondFactor.verify(user.id, code);
     if (!check?.accepted) {
       const counts = check?.countsAsFailure ?? false;
-      const lockedNow = counts ? await this.lockout.recordFailure(user.id, now, this.settings.lockout) : null;
       const reason = locked ? 'locked' : counts ? 'wrong_2fa_code' : '2fa_code_too_soon';
-      await this.audit.record({
-        action: 'login_failed',
-        actorId: user.id,
-        ip: client.ip,
-        details: { reason },
-      });
-      if (lockedNow)
+      await this.uow.run(async () => {
+        const lockedNow = counts
+          ? await this.lockout.recordFailure(user.id, now, this.settings.lockout)
+          : null;
         await this.audit.record({
-          action: 'account_locked',
+          action: 'login_failed',
           actorId: user.id,
-          targetType: 'user',
-          targetId: user.id,
           ip: client.ip,
+          details: { reason },
         });
+        if (lockedNow)
+          await this.audit.record({
+            action: 'account_locked',
+            actorId: user.id,
+            targetType: 'user',
+            targetId: user.id,
+            ip: client.ip,
+          });
+      });
       throw new InvalidSecondFactor();
     }
-    if (!(await this.challenges.consume(hash, now))) throw new InvalidMfaToken();
-    await this.lockout.reset(user.id);
-    const tokens = await this.sessions.start(user, client);
-    await this.audit.record({
-      action: 'login_succeeded',
-      actorId: user.id,
-      ip: client.ip,
-      targetType: 'session',
-      targetId: tokens.sessionId,
-      details: { second_factor: true },
+    const tokens = await this.uow.run(async () => {
+      if (!(await this.challenges.consume(hash, now))) throw new InvalidMfaToken();
+      await this.lockout.reset(user.id);
+      const started = await this.sessions.start(user, client);
+      await this.audit.record({
+        action: 'login_succeeded',
+        actorId: user.id,
+        ip: client.ip,
+        targetType: 'session',
+        targetId: started.sessionId,
+        details: { second_factor: true },
+      });
+      return started;
     });
     return { user, tokens, backupCodesRemaining: check.backupCodesRemaining };
   }

@@ -1,6 +1,6 @@
 import { UserRepository } from '../application/ports/user-repository.port';
 import { UsernameTaken } from '../domain/auth.errors';
-import { User } from '../domain/user';
+import { User, type UserProps } from '../domain/user';
 import { Username } from '../domain/username';
 
 export class InMemoryUserRepository extends UserRepository {
@@ -21,8 +21,30 @@ export class InMemoryUserRepository extends UserRepository {
     this.rows.set(user.id, User.restore(user.toProps()));
   }
 
-  async update(user: User): Promise<void> {
-    this.rows.set(user.id, User.restore(user.toProps()));
+  async savePassword(user: User, replacing?: string): Promise<boolean> {
+    const stored = this.rows.get(user.id);
+    if (!stored || (replacing !== undefined && stored.passwordHash !== replacing)) return false;
+    this.write(user.id, { passwordHash: user.passwordHash, updatedAt: user.updatedAt });
+    return true;
+  }
+
+  async saveProfile(user: User): Promise<void> {
+    this.write(user.id, { email: user.email, updatedAt: user.updatedAt });
+  }
+
+  async saveAccess(user: User): Promise<void> {
+    this.write(user.id, { role: user.role, isActive: user.isActive, updatedAt: user.updatedAt });
+  }
+
+  /** Like the SQL adapter: only the columns named. */
+  private write(id: string, columns: Partial<UserProps>): void {
+    const stored = this.rows.get(id);
+    if (stored) this.rows.set(id, User.restore({ ...stored.toProps(), ...columns }));
+  }
+
+  /** What the two-factor code writes (tests only). */
+  setTotpEnabled(id: string, totpEnabled: boolean): void {
+    this.write(id, { totpEnabled });
   }
 
   async hasAnyUser(): Promise<boolean> {

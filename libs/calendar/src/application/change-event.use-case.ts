@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
 import {
@@ -38,6 +38,7 @@ export class ChangeEvent {
     private readonly freezes: FreezeGuard,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async update(
@@ -58,7 +59,6 @@ export class ChangeEvent {
     const end = cmd.end ?? event.end;
     assertSpan(type, start, end);
     const moved = changesApprovedTerms(event, { type, start, end, extra });
-    if (moved) await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
     let status = needsApproval(type, extra) ? (event.status ?? 'pending') : null;
     if (status === 'approved' && moved) status = 'pending';
     const updated: CalendarEvent = {
@@ -71,14 +71,17 @@ export class ChangeEvent {
       status,
       updatedAt: this.clock.now(),
     };
-    await this.events.update(updated);
-    await this.audit.record({
-      action: 'event_updated',
-      actorId: actor.id,
-      targetType: 'event',
-      targetId: id,
-      ip: actor.ip,
-      details: { status },
+    await this.uow.run(async () => {
+      if (moved) await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
+      await this.events.update(updated);
+      await this.audit.record({
+        action: 'event_updated',
+        actorId: actor.id,
+        targetType: 'event',
+        targetId: id,
+        ip: actor.ip,
+        details: { status },
+      });
     });
     return updated;
   }
@@ -86,14 +89,16 @@ export class ChangeEvent {
   async remove(actor: CalendarActor, id: string): Promise<void> {
     const event = await this.get(actor, id);
     assertMayChange(actor.role, actor.id, event.createdBy);
-    await this.events.remove(id);
-    await this.audit.record({
-      action: 'event_deleted',
-      actorId: actor.id,
-      targetType: 'event',
-      targetId: id,
-      ip: actor.ip,
-      details: { type: event.type },
+    await this.uow.run(async () => {
+      await this.events.remove(id);
+      await this.audit.record({
+        action: 'event_deleted',
+        actorId: actor.id,
+        targetType: 'event',
+        targetId: id,
+        ip: actor.ip,
+        details: { type: event.type },
+      });
     });
   }
 
@@ -108,16 +113,18 @@ export class ChangeEvent {
     if (actor.role !== 'ADMIN') throw new EventForbidden(`Only an ADMIN can approve ${subject}s`);
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
     if (event.createdBy === actor.id) throw new EventForbidden(`Nobody approves their own ${subject}`);
-    await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
     const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
-    await this.events.update(approved);
-    await this.audit.record({
-      action: 'event_approved',
-      actorId: actor.id,
-      targetType: 'event',
-      targetId: id,
-      ip: actor.ip,
-      details: { comment: comment ?? null },
+    await this.uow.run(async () => {
+      await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
+      await this.events.update(approved);
+      await this.audit.record({
+        action: 'event_approved',
+        actorId: actor.id,
+        targetType: 'event',
+        targetId: id,
+        ip: actor.ip,
+        details: { comment: comment ?? null },
+      });
     });
     return approved;
   }
@@ -130,14 +137,16 @@ export class ChangeEvent {
     if (event.status === null) throw new InvalidEvent('This event does not need approval');
     if (event.createdBy === actor.id) throw new EventForbidden(`Nobody decides on their own ${subject}`);
     const rejected: CalendarEvent = { ...event, status: 'rejected', updatedAt: this.clock.now() };
-    await this.events.update(rejected);
-    await this.audit.record({
-      action: 'event_rejected',
-      actorId: actor.id,
-      targetType: 'event',
-      targetId: id,
-      ip: actor.ip,
-      details: { comment: comment ?? null },
+    await this.uow.run(async () => {
+      await this.events.update(rejected);
+      await this.audit.record({
+        action: 'event_rejected',
+        actorId: actor.id,
+        targetType: 'event',
+        targetId: id,
+        ip: actor.ip,
+        details: { comment: comment ?? null },
+      });
     });
     return rejected;
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditLog, Clock, isDomainError, newId } from '@uyoop/shared';
+import { AuditLog, Clock, isDomainError, newId, UnitOfWork } from '@uyoop/shared';
 import {
   assertAllowedHost,
   assertRunnable,
@@ -39,6 +39,7 @@ export class ExecuteGitRuns {
     private readonly settings: GitSettings,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -50,23 +51,26 @@ export class ExecuteGitRuns {
     let queued = 0;
     for (const event of await this.runs.dueAutoEvents(now)) {
       if ((await this.refusalNow(event, now, false)) !== null) continue;
-      const run = await this.runs.enqueue({
-        id: newId(),
-        event,
-        trigger: 'auto',
-        triggeredBy: null,
-        idempotencyKey: null,
-        freezeOverrideReason: null,
-        createdAt: now,
+      const run = await this.uow.run(async () => {
+        const queuedRun = await this.runs.enqueue({
+          id: newId(),
+          event,
+          trigger: 'auto',
+          triggeredBy: null,
+          idempotencyKey: null,
+          freezeOverrideReason: null,
+          createdAt: now,
+        });
+        if (queuedRun)
+          await this.audit.record({
+            action: 'git_run_requested',
+            targetType: 'git_run',
+            targetId: queuedRun.id,
+            details: { event_id: event.id, action: queuedRun.action, trigger: 'auto' },
+          });
+        return queuedRun;
       });
-      if (!run) continue;
-      queued += 1;
-      await this.audit.record({
-        action: 'git_run_requested',
-        targetType: 'git_run',
-        targetId: run.id,
-        details: { event_id: event.id, action: run.action, trigger: 'auto' },
-      });
+      if (run) queued += 1;
     }
     return queued;
   }
@@ -87,18 +91,20 @@ export class ExecuteGitRuns {
   /** Closes runs left `running` by an instance that stopped mid-run. */
   async failAbandonedRuns(): Promise<number> {
     const now = this.clock.now();
-    const abandoned = await this.runs.failAbandoned(
-      new Date(now.getTime() - this.settings.timeoutMs - ABANDON_GRACE_MS),
-      now,
-    );
-    for (const run of abandoned)
-      await this.audit.record({
-        action: 'git_run_finished',
-        targetType: 'git_run',
-        targetId: run.id,
-        details: { event_id: run.eventId, status: 'failed', reason: 'abandoned' },
-      });
-    return abandoned.length;
+    return this.uow.run(async () => {
+      const abandoned = await this.runs.failAbandoned(
+        new Date(now.getTime() - this.settings.timeoutMs - ABANDON_GRACE_MS),
+        now,
+      );
+      for (const run of abandoned)
+        await this.audit.record({
+          action: 'git_run_finished',
+          targetType: 'git_run',
+          targetId: run.id,
+          details: { event_id: run.eventId, status: 'failed', reason: 'abandoned' },
+        });
+      return abandoned.length;
+    });
   }
 
   /**
@@ -179,21 +185,23 @@ export class ExecuteGitRuns {
     outcome: { status: 'succeeded' | 'failed' | 'timed_out'; exitCode: number | null; output: string },
     started: number,
   ): Promise<void> {
-    await this.runs.finish(run.id, outcome, this.clock.now());
-    await this.audit.record({
-      action: 'git_run_finished',
-      actorId: run.triggeredBy,
-      targetType: 'git_run',
-      targetId: run.id,
-      details: {
-        event_id: run.eventId,
-        action: run.action,
-        repo_url: run.repoUrl,
-        branch: run.branch,
-        status: outcome.status,
-        exit_code: outcome.exitCode,
-        duration_ms: Date.now() - started,
-      },
+    await this.uow.run(async () => {
+      await this.runs.finish(run.id, outcome, this.clock.now());
+      await this.audit.record({
+        action: 'git_run_finished',
+        actorId: run.triggeredBy,
+        targetType: 'git_run',
+        targetId: run.id,
+        details: {
+          event_id: run.eventId,
+          action: run.action,
+          repo_url: run.repoUrl,
+          branch: run.branch,
+          status: outcome.status,
+          exit_code: outcome.exitCode,
+          duration_ms: Date.now() - started,
+        },
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId } from '@uyoop/shared';
+import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
 import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
 import type { CalendarActor } from './calendar-actor';
 import { type Freeze, FreezeRepository } from './ports/freeze-repository.port';
@@ -13,6 +13,7 @@ export class ManageFreezes {
     private readonly freezes: FreezeRepository,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   list(environment?: string): Promise<Freeze[]> {
@@ -28,27 +29,31 @@ export class ManageFreezes {
     if (input.end.getTime() - input.start.getTime() > MAX_FREEZE_MS)
       throw new InvalidEvent('a freeze may last at most 90 days');
     const freeze: Freeze = { id: newId(), ...input, createdBy: actor.id, createdAt: this.clock.now() };
-    await this.freezes.add(freeze);
-    await this.audit.record({
-      action: 'freeze_created',
-      actorId: actor.id,
-      targetType: 'freeze',
-      targetId: freeze.id,
-      ip: actor.ip,
-      details: { environment: freeze.environment },
+    await this.uow.run(async () => {
+      await this.freezes.add(freeze);
+      await this.audit.record({
+        action: 'freeze_created',
+        actorId: actor.id,
+        targetType: 'freeze',
+        targetId: freeze.id,
+        ip: actor.ip,
+        details: { environment: freeze.environment },
+      });
     });
     return freeze;
   }
 
   async remove(actor: CalendarActor, id: string): Promise<void> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can delete freeze periods');
-    if (!(await this.freezes.remove(id))) throw new EventNotFound();
-    await this.audit.record({
-      action: 'freeze_deleted',
-      actorId: actor.id,
-      targetType: 'freeze',
-      targetId: id,
-      ip: actor.ip,
+    await this.uow.run(async () => {
+      if (!(await this.freezes.remove(id))) throw new EventNotFound();
+      await this.audit.record({
+        action: 'freeze_deleted',
+        actorId: actor.id,
+        targetType: 'freeze',
+        targetId: id,
+        ip: actor.ip,
+      });
     });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, isDomainError, newId } from '@uyoop/shared';
+import { AuditLog, Clock, isDomainError, newId, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { EventNotFound } from '../domain/calendar.errors';
 import { validateExtra } from '../domain/event-extra';
@@ -39,6 +39,7 @@ export class RunGitAction {
     private readonly settings: GitSettings,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** The queued run, or, for a repeated idempotency key, the run that key started. */
@@ -73,34 +74,36 @@ export class RunGitAction {
     assertAllowedHost(String(command.repo_url), this.settings.allowedHosts);
     const now = this.clock.now();
     assertRunnable(event, now);
-    await this.freezes.check(
-      actor,
-      'git_action',
-      command,
-      now,
-      new Date(now.getTime() + 1),
-      req.overrideReason,
-      event.id,
-    );
-    const run = await this.runs.enqueue({
-      id: newId(),
-      event,
-      trigger: 'manual',
-      triggeredBy: actor.id,
-      idempotencyKey: req.idempotencyKey ?? null,
-      freezeOverrideReason: actor.role === 'ADMIN' ? (req.overrideReason ?? null) : null,
-      createdAt: now,
+    return this.uow.run(async () => {
+      await this.freezes.check(
+        actor,
+        'git_action',
+        command,
+        now,
+        new Date(now.getTime() + 1),
+        req.overrideReason,
+        event.id,
+      );
+      const run = await this.runs.enqueue({
+        id: newId(),
+        event,
+        trigger: 'manual',
+        triggeredBy: actor.id,
+        idempotencyKey: req.idempotencyKey ?? null,
+        freezeOverrideReason: actor.role === 'ADMIN' ? (req.overrideReason ?? null) : null,
+        createdAt: now,
+      });
+      if (!run) throw new Error('a manual run is always queued or found');
+      await this.audit.record({
+        action: 'git_run_requested',
+        actorId: actor.id,
+        targetType: 'git_run',
+        targetId: run.id,
+        ip: actor.ip,
+        details: { event_id: event.id, action: run.action, repo_url: run.repoUrl, branch: run.branch },
+      });
+      return run;
     });
-    if (!run) throw new Error('a manual run is always queued or found');
-    await this.audit.record({
-      action: 'git_run_requested',
-      actorId: actor.id,
-      targetType: 'git_run',
-      targetId: run.id,
-      ip: actor.ip,
-      details: { event_id: event.id, action: run.action, repo_url: run.repoUrl, branch: run.branch },
-    });
-    return run;
   }
 
   /** The event, or the same 404 whether it does not exist or is a private meeting hidden from the caller (AC-03). */

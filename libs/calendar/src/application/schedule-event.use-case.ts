@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId } from '@uyoop/shared';
+import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { assertMayCreate, assertSpan, type EventType, needsApproval } from '../domain/event-rules';
 import type { CalendarActor } from './calendar-actor';
@@ -24,6 +24,7 @@ export class ScheduleEvent {
     private readonly freezes: FreezeGuard,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(
@@ -34,7 +35,6 @@ export class ScheduleEvent {
     assertSpan(cmd.type, cmd.start, cmd.end);
     const now = this.clock.now();
     const id = newId();
-    await this.freezes.check(actor, cmd.type, cmd.extra, cmd.start, cmd.end, cmd.overrideReason, id);
     const event: CalendarEvent = {
       id,
       title: cmd.title,
@@ -47,14 +47,18 @@ export class ScheduleEvent {
       updatedAt: now,
       status: needsApproval(cmd.type, cmd.extra) ? 'pending' : null,
     };
-    const conflicts = await this.events.add(event);
-    await this.audit.record({
-      action: 'event_created',
-      actorId: actor.id,
-      targetType: 'event',
-      targetId: event.id,
-      ip: actor.ip,
-      details: { type: event.type },
+    const conflicts = await this.uow.run(async () => {
+      await this.freezes.check(actor, cmd.type, cmd.extra, cmd.start, cmd.end, cmd.overrideReason, id);
+      const found = await this.events.add(event);
+      await this.audit.record({
+        action: 'event_created',
+        actorId: actor.id,
+        targetType: 'event',
+        targetId: event.id,
+        ip: actor.ip,
+        details: { type: event.type },
+      });
+      return found;
     });
     return { event, conflicts };
   }

@@ -1,2 +1,3 @@
 export { FixedClock } from './fixed-clock';
 export { InMemoryAuditLog } from './in-memory-audit-log';
+export { ImmediateUnitOfWork } from './immediate-unit-of-work';

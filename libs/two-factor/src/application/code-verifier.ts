@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { createHash } from 'node:crypto';
 import { isTotpCode, normaliseBackupCode, possibleSteps, TOTP_PERIOD_SECONDS } from '../domain/codes';
 import { CodeHasher } from './ports/code-hasher.port';
@@ -33,6 +33,7 @@ export class CodeVerifier {
     private readonly hasher: CodeHasher,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** `accepted`, or why not: `refused` (wrong, replayed) or `too_soon` (see {@link CodeCheck}). */
@@ -64,16 +65,19 @@ export class CodeVerifier {
     const candidates = await this.repo.unusedBackupCodes(userId);
     const matches = await Promise.all(candidates.map((c) => this.hasher.matches(c.hash, normalised)));
     const hit = candidates[matches.indexOf(true)];
-    if (!hit || !(await this.repo.useBackupCode(hit.id, this.clock.now()))) return null;
-    const remaining = (await this.repo.unusedBackupCodes(userId)).length; // after any concurrent use too
-    await this.audit.record({
-      action: 'backup_code_used',
-      actorId: userId,
-      targetType: 'user',
-      targetId: userId,
-      details: { remaining },
+    if (!hit) return null;
+    return this.uow.run(async () => {
+      if (!(await this.repo.useBackupCode(hit.id, this.clock.now()))) return null;
+      const remaining = (await this.repo.unusedBackupCodes(userId)).length; // after any concurrent use too
+      await this.audit.record({
+        action: 'backup_code_used',
+        actorId: userId,
+        targetType: 'user',
+        targetId: userId,
+        details: { remaining },
+      });
+      return remaining;
     });
-    return remaining;
   }
 
   /** A TOTP code or a backup code of an active enrolment. */

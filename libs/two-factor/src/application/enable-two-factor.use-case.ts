@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock } from '@uyoop/shared';
+import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { InvalidTwoFactorCode, NoPendingSetup, TwoFactorAlreadyEnabled } from '../domain/two-factor.errors';
 import { issueBackupCodes } from './backup-codes';
 import { CodeVerifier } from './code-verifier';
@@ -18,6 +18,7 @@ export class EnableTwoFactor {
     private readonly sessions: SessionTerminator,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(actor: TwoFactorActor, code: string): Promise<string[]> {
@@ -27,14 +28,16 @@ export class EnableTwoFactor {
     if ((await this.verifier.verifyTotp(actor.id, credential.keyName, code)) !== 'accepted')
       throw new InvalidTwoFactorCode();
     const { codes, hashes } = await issueBackupCodes(this.hasher);
-    await this.repo.activate(actor.id, hashes, this.clock.now());
-    await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'two_factor_enabled');
-    await this.audit.record({
-      action: 'two_factor_enabled',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: actor.id,
-      ip: actor.ip,
+    await this.uow.run(async () => {
+      await this.repo.activate(actor.id, hashes, this.clock.now());
+      await this.sessions.endOtherSessions(actor.id, actor.sessionId, 'two_factor_enabled');
+      await this.audit.record({
+        action: 'two_factor_enabled',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: actor.id,
+        ip: actor.ip,
+      });
     });
     return codes;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog } from '@uyoop/shared';
+import { AuditLog, UnitOfWork } from '@uyoop/shared';
 import { NothingToReset, TwoFactorForbidden } from '../domain/two-factor.errors';
 import { SessionTerminator } from './ports/session-terminator.port';
 import { TotpEngine } from './ports/totp-engine.port';
@@ -14,6 +14,7 @@ export class ResetTwoFactor {
     private readonly engine: TotpEngine,
     private readonly sessions: SessionTerminator,
     private readonly audit: AuditLog,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async execute(actor: TwoFactorActor, userId: string): Promise<void> {
@@ -22,16 +23,18 @@ export class ResetTwoFactor {
     // An unknown user and a user without 2FA alike: nothing is removed, nobody is told it was reset.
     const credential = await this.repo.find(userId);
     if (!credential) throw new NothingToReset();
-    await this.repo.remove(userId);
-    await this.engine.deleteKey(credential.keyName);
-    const revoked = await this.sessions.endAllSessions(userId, 'two_factor_reset');
-    await this.audit.record({
-      action: 'two_factor_reset',
-      actorId: actor.id,
-      targetType: 'user',
-      targetId: userId,
-      ip: actor.ip,
-      details: { sessions_revoked: revoked },
+    await this.uow.run(async () => {
+      await this.repo.remove(userId);
+      const revoked = await this.sessions.endAllSessions(userId, 'two_factor_reset');
+      await this.audit.record({
+        action: 'two_factor_reset',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: userId,
+        ip: actor.ip,
+        details: { sessions_revoked: revoked },
+      });
     });
+    await this.engine.deleteKey(credential.keyName);
   }
 }

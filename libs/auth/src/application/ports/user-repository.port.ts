@@ -6,9 +6,18 @@ export abstract class UserRepository {
   abstract findById(id: string): Promise<User | null>;
   /** Inserts a new user; throws `UsernameTaken` when the username is in use, whatever its case. */
   abstract add(user: User): Promise<void>;
-  abstract update(user: User): Promise<void>;
+  /**
+   * Writes the user's password hash, nothing else. With `replacing`, only while the stored hash is
+   * still that one (a rehash at login never overwrites a password changed meanwhile); false if not.
+   */
+  abstract savePassword(user: User, replacing?: string): Promise<boolean>;
+  /** Writes the e-mail, nothing else. */
+  abstract saveProfile(user: User): Promise<void>;
+  /** Writes role and is_active, nothing else. */
+  abstract saveAccess(user: User): Promise<void>;
   abstract hasAnyUser(): Promise<boolean>;
   /** Every user, ordered by username. */
   abstract list(): Promise<User[]>;
+  /** Inside a unit of work, holds the active ADMINs' rows until it ends. */
   abstract countActiveAdmins(): Promise<number>;
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { AccountLockout, type LockoutPolicy } from '../../application/ports/account-lockout.port';
 
 /**
@@ -10,7 +9,7 @@ import { AccountLockout, type LockoutPolicy } from '../../application/ports/acco
  */
 @Injectable()
 export class TypeOrmAccountLockout extends AccountLockout {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { sql } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { MfaChallengeRepository } from '../../application/ports/mfa-challenge-repository.port';
 
 @Injectable()
 export class TypeOrmMfaChallengeRepository extends MfaChallengeRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -19,8 +17,7 @@ export class TypeOrmMfaChallengeRepository extends MfaChallengeRepository {
   }
 
   async attempt(hash: string, now: Date, maxAttempts: number): Promise<string | null> {
-    const result = await sql<{ user_id: string }>(
-      this.db,
+    const result = await this.db.exec<{ user_id: string }>(
       `UPDATE mfa_challenges SET attempts = attempts + 1
         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3 RETURNING user_id`,
       [hash, now, maxAttempts],
@@ -29,8 +26,7 @@ export class TypeOrmMfaChallengeRepository extends MfaChallengeRepository {
   }
 
   async consume(hash: string, now: Date): Promise<boolean> {
-    const result = await sql(
-      this.db,
+    const result = await this.db.exec(
       `UPDATE mfa_challenges SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL`,
       [hash, now],
     );

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { sql } from '@uyoop/shared';
+import { sql, TypeOrmUnitOfWork } from '@uyoop/shared';
 import {
   type ActiveSessionView,
   type NewSession,
@@ -31,7 +29,7 @@ const toState = (r: SessionRow): SessionState => ({
 /** Sessions and their refresh tokens in SQL; every unit of work stays on one transaction's manager. */
 @Injectable()
 export class TypeOrmSessionRepository extends SessionRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -98,8 +96,7 @@ export class TypeOrmSessionRepository extends SessionRepository {
   }
 
   async revoke(sessionId: string, reason: string, now: Date): Promise<boolean> {
-    const result = await sql(
-      this.db,
+    const result = await this.db.exec(
       `UPDATE sessions SET revoked_at = $2, revoked_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
       [sessionId, now, reason],
     );
@@ -112,8 +109,7 @@ export class TypeOrmSessionRepository extends SessionRepository {
     now: Date,
     exceptSessionId?: string,
   ): Promise<number> {
-    const result = await sql(
-      this.db,
+    const result = await this.db.exec(
       `UPDATE sessions SET revoked_at = $2, revoked_reason = $3
         WHERE user_id = $1 AND revoked_at IS NULL AND ($4::uuid IS NULL OR id <> $4)`,
       [userId, now, reason, exceptSessionId ?? null],

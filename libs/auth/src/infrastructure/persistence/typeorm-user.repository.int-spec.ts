@@ -1,5 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test-support/postgres';
 import { UserRepository } from '../../application/ports/user-repository.port';
@@ -24,6 +25,7 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
   let moduleRef: TestingModule;
   let users: UserRepository;
   let dataSource: DataSource;
+  let uow: TypeOrmUnitOfWork;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -32,10 +34,11 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
         TypeOrmModule.forRoot({ type: 'postgres', url: db.url, entities: [UserRecord], synchronize: false }),
         TypeOrmModule.forFeature([UserRecord]),
       ],
-      providers: [{ provide: UserRepository, useClass: TypeOrmUserRepository }],
+      providers: [TypeOrmUnitOfWork, { provide: UserRepository, useClass: TypeOrmUserRepository }],
     }).compile();
     users = moduleRef.get(UserRepository);
     dataSource = moduleRef.get(DataSource);
+    uow = moduleRef.get(TypeOrmUnitOfWork);
   });
 
   afterEach(() => dataSource.query('TRUNCATE users CASCADE'));
@@ -76,14 +79,84 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
     expect(count).toBe(1);
   });
 
-  it('updates a stored user', async () => {
+  it('writes a new password hash', async () => {
     const user = newUser('carol', '0b8a3a52-3b0e-4e0f-9f52-6f3c3c0f8a04');
     await users.add(user);
     user.changePasswordHash('$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3', new Date('2026-03-03T00:00:00Z'));
-    await users.update(user);
+    await expect(users.savePassword(user)).resolves.toBe(true);
     await expect(users.findById(user.id)).resolves.toMatchObject({
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$bmV3$bmV3',
       updatedAt: new Date('2026-03-03T00:00:00Z'),
+    });
+  });
+
+  describe('LOG-08: every column of users has one writer; a stale snapshot never writes back', () => {
+    const id = '0b8a3a52-3b0e-4e0f-9f52-6f3c3c0f8a10';
+    const later = new Date('2026-03-04T00:00:00Z');
+    /** What the two-factor code does when 2FA is turned on, between our read and our write. */
+    const enableTwoFactorMeanwhile = () =>
+      dataSource.query(`UPDATE users SET totp_enabled = true WHERE id = $1`, [id]);
+    const stored = async () =>
+      ((await dataSource.query(`SELECT * FROM users WHERE id = $1`, [id])) as Record<string, unknown>[])[0]!;
+
+    it('an ADMIN changing the e-mail while the user turns 2FA on leaves 2FA on', async () => {
+      await users.add(newUser('frank', id));
+      const snapshot = (await users.findById(id))!;
+      await enableTwoFactorMeanwhile();
+      snapshot.changeEmail('frank@corp.example', later);
+      await users.saveProfile(snapshot);
+      expect(await stored()).toMatchObject({ email: 'frank@corp.example', totp_enabled: true });
+    });
+
+    it('a role or activity change and a password change meanwhile keep each other and 2FA', async () => {
+      await users.add(newUser('grace', id));
+      const adminView = (await users.findById(id))!;
+      const selfView = (await users.findById(id))!;
+      await enableTwoFactorMeanwhile();
+      selfView.changePasswordHash('$argon2id$v=19$m=19456,t=2,p=1$c2VsZg$c2VsZg', later);
+      await users.savePassword(selfView);
+      adminView.changeRole('OPS', later);
+      await users.saveAccess(adminView);
+      expect(await stored()).toMatchObject({
+        role: 'OPS',
+        password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2VsZg$c2VsZg',
+        totp_enabled: true,
+        email: 'grace@example.org',
+      });
+    });
+
+    it('a rehash at login never overwrites a password changed since it was read', async () => {
+      await users.add(newUser('heidi', id));
+      const atLogin = (await users.findById(id))!;
+      const checked = atLogin.passwordHash;
+      const elsewhere = (await users.findById(id))!;
+      elsewhere.changePasswordHash('$argon2id$v=19$m=19456,t=2,p=1$bmV3$Y2hhbmdlZA', later);
+      await users.savePassword(elsewhere);
+      atLogin.changePasswordHash('$argon2id$v=19$m=65536,t=3,p=1$cmVoYXNo$cmVoYXNo', later);
+      await expect(users.savePassword(atLogin, checked)).resolves.toBe(false);
+      expect((await stored()).password_hash).toBe('$argon2id$v=19$m=19456,t=2,p=1$bmV3$Y2hhbmdlZA');
+    });
+
+    it('inside a unit of work, the active ADMINs stay locked: a second demotion waits for the first', async () => {
+      const admin = (name: string, n: string) =>
+        User.restore({ ...newUser(name, `0b8a3a52-3b0e-4e0f-9f52-6f3c3c0f8a${n}`).toProps(), role: 'ADMIN' });
+      const [a, b] = [admin('ivan', '20'), admin('judy', '21')];
+      await users.add(a);
+      await users.add(b);
+      const order: string[] = [];
+      const demote = (who: User, other: string) =>
+        uow.run(async () => {
+          const count = await users.countActiveAdmins();
+          order.push(`${who.username} saw ${count}`);
+          if (count <= 1) throw new Error('last admin');
+          await new Promise((r) => setTimeout(r, 150));
+          who.changeRole('DEV', later);
+          await users.saveAccess(who);
+          order.push(`${who.username} demoted, ${other} left`);
+        });
+      const outcomes = await Promise.allSettled([demote(a, 'judy'), demote(b, 'ivan')]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(await users.countActiveAdmins()).toBe(1);
     });
   });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { QueryFailedError, type Repository } from 'typeorm';
 import { UserRepository } from '../../application/ports/user-repository.port';
 import { UsernameTaken } from '../../domain/auth.errors';
 import { isRole } from '../../domain/role';
@@ -9,10 +9,19 @@ import { UserRecord } from './user.record';
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * Each column of `users` has one writer (LOG-08): this repository inserts rows and writes password,
+ * profile and access, each touching only its own columns, so two overlapping changes never write
+ * back each other's snapshot. `totp_enabled` is the two-factor code's alone.
+ */
 @Injectable()
 export class TypeOrmUserRepository extends UserRepository {
-  constructor(@InjectRepository(UserRecord) private readonly rows: Repository<UserRecord>) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
+  }
+
+  private get rows(): Repository<UserRecord> {
+    return this.db.manager.getRepository(UserRecord);
   }
 
   async findByUsername(key: string): Promise<User | null> {
@@ -34,9 +43,30 @@ export class TypeOrmUserRepository extends UserRepository {
     }
   }
 
-  async update(user: User): Promise<void> {
-    const { id, ...rest } = toRecord(user);
-    await this.rows.update({ id }, rest);
+  async savePassword(user: User, replacing?: string): Promise<boolean> {
+    const changed = await this.db.exec(
+      `UPDATE users SET password_hash = $2, updated_at = $3
+        WHERE id = $1 AND ($4::text IS NULL OR password_hash = $4)`,
+      [user.id, user.passwordHash, user.updatedAt, replacing ?? null],
+    );
+    return changed.affected === 1;
+  }
+
+  async saveProfile(user: User): Promise<void> {
+    await this.db.exec(`UPDATE users SET email = $2, updated_at = $3 WHERE id = $1`, [
+      user.id,
+      user.email,
+      user.updatedAt,
+    ]);
+  }
+
+  async saveAccess(user: User): Promise<void> {
+    await this.db.exec(`UPDATE users SET role = $2, is_active = $3, updated_at = $4 WHERE id = $1`, [
+      user.id,
+      user.role,
+      user.isActive,
+      user.updatedAt,
+    ]);
   }
 
   async list(): Promise<User[]> {
@@ -45,7 +75,13 @@ export class TypeOrmUserRepository extends UserRepository {
   }
 
   async countActiveAdmins(): Promise<number> {
-    return this.rows.countBy({ role: 'ADMIN', isActive: true });
+    // Inside a unit of work the rows stay locked until it ends, so two ADMINs demoting each other at
+    // once cannot both see the other one still there.
+    const lock = this.db.active ? 'FOR UPDATE' : '';
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM users WHERE role = 'ADMIN' AND is_active ${lock}`,
+    );
+    return rows.length;
   }
 
   async hasAnyUser(): Promise<boolean> {

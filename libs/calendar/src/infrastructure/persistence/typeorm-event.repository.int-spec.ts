@@ -1,3 +1,4 @@
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test-support/postgres';
 import type { OverlapQuery } from '../../application/ports/event-repository.port';
@@ -46,7 +47,7 @@ describe('TypeOrmEventRepository#findOverlapping (real PostgreSQL)', () => {
       [OWNER],
     );
     await ds.query(`VACUUM (ANALYZE) events`);
-    repo = new TypeOrmEventRepository(ds);
+    repo = new TypeOrmEventRepository(new TypeOrmUnitOfWork(ds));
   });
   afterAll(async () => {
     await ds?.destroy();

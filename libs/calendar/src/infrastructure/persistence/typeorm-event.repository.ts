@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import {
   type EventPage,
   EventRepository,
@@ -49,7 +48,7 @@ export const toEvent = (r: EventRow): CalendarEvent => ({
 
 @Injectable()
 export class TypeOrmEventRepository extends EventRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from '@uyoop/shared';
-import type { DataSource } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { FeedTokenRepository } from '../../application/ports/feed-token-repository.port';
 
 @Injectable()
 export class TypeOrmFeedTokenRepository extends FeedTokenRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -19,7 +17,7 @@ export class TypeOrmFeedTokenRepository extends FeedTokenRepository {
   }
 
   async revoke(userId: string): Promise<boolean> {
-    return (await sql(this.db, `DELETE FROM feed_tokens WHERE user_id = $1`, [userId])).affected === 1;
+    return (await this.db.exec(`DELETE FROM feed_tokens WHERE user_id = $1`, [userId])).affected === 1;
   }
 
   async ownerOf(tokenHash: string): Promise<{ id: string; role: string } | null> {

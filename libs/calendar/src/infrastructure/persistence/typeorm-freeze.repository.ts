@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from '@uyoop/shared';
-import type { DataSource } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { type Freeze, FreezeRepository } from '../../application/ports/freeze-repository.port';
 
 interface FreezeRow {
@@ -27,7 +25,7 @@ const toFreeze = (r: FreezeRow): Freeze => ({
 
 @Injectable()
 export class TypeOrmFreezeRepository extends FreezeRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -44,7 +42,7 @@ export class TypeOrmFreezeRepository extends FreezeRepository {
   }
 
   async remove(id: string): Promise<boolean> {
-    return (await sql(this.db, `DELETE FROM freezes WHERE id = $1`, [id])).affected === 1;
+    return (await this.db.exec(`DELETE FROM freezes WHERE id = $1`, [id])).affected === 1;
   }
 
   async list(environment: string | undefined): Promise<Freeze[]> {

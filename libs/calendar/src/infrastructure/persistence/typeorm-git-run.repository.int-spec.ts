@@ -1,3 +1,4 @@
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test-support/postgres';
 import type { CalendarEvent } from '../../domain/calendar-event';
@@ -22,7 +23,7 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
       `INSERT INTO users (id, username, password_hash, role, totp_enabled) VALUES ($1, 'queue.dev', 'x', 'DEV', true)`,
       [DEV],
     );
-    repo = new TypeOrmGitRunRepository(ds);
+    repo = new TypeOrmGitRunRepository(new TypeOrmUnitOfWork(ds));
   });
   afterAll(async () => {
     await ds?.destroy();

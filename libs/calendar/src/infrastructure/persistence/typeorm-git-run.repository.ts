@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { sql } from '@uyoop/shared';
-import type { DataSource } from 'typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { GitRunRepository, type NewGitRun } from '../../application/ports/git-run-repository.port';
 import type { CalendarEvent } from '../../domain/calendar-event';
 import type { GitAction, GitRun, GitRunStatus } from '../../domain/git-run';
@@ -52,14 +50,13 @@ const isUniqueViolation = (error: unknown): boolean =>
 
 @Injectable()
 export class TypeOrmGitRunRepository extends GitRunRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
   async enqueue(run: NewGitRun): Promise<GitRun | null> {
     const { event } = run;
-    const inserted = await sql<RunRow>(
-      this.db,
+    const inserted = await this.db.exec<RunRow>(
       `INSERT INTO git_runs (id, event_id, action, repo_url, branch, status, trigger, triggered_by, idempotency_key,
                              freeze_override_reason, created_at)
        VALUES ($1, $2, $3, $4, $5, 'queued', $6, $7, $8, $9, $10)
@@ -115,8 +112,7 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
     )) as { id: string }[];
     for (const { id } of candidates) {
       try {
-        const claimed = await sql<RunRow>(
-          this.db,
+        const claimed = await this.db.exec<RunRow>(
           `UPDATE git_runs SET status = 'running', started_at = $2
             WHERE id = $1 AND status = 'queued'
             RETURNING ${RUN_COLUMNS}`,
@@ -143,8 +139,7 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
   }
 
   async failAbandoned(startedBefore: Date, now: Date): Promise<GitRun[]> {
-    const result = await sql<RunRow>(
-      this.db,
+    const result = await this.db.exec<RunRow>(
       `UPDATE git_runs SET status = 'failed', finished_at = $2,
               output = output || 'The run was interrupted: the server running it stopped.'
         WHERE status = 'running' AND started_at < $1

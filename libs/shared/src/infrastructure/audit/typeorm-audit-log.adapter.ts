@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AuditLog, type AuditEntry } from '../../audit';
 import { Clock } from '../../clock';
 import { newId } from '../../ids';
 import { notificationFor } from '../../notifications';
 import { currentRequestFacts } from '../http/request-context';
+import { TypeOrmUnitOfWork } from '../persistence/typeorm-unit-of-work';
 
 const clip = (value: string | null | undefined, length: number): string | null =>
   value?.slice(0, length) ?? null;
@@ -13,12 +12,13 @@ const clip = (value: string | null | undefined, length: number): string | null =
 /**
  * Appends to `audit_log`, with the client address, user agent and request id of the request being
  * served (LOG-03). When the change is one its user must hear about (MFA-08), the notice is written by
- * the same statement: there is never an audited change without its notice, or the reverse.
+ * the same statement: there is never an audited change without its notice, or the reverse. Inside a
+ * unit of work the entry commits with the change it records, or not at all (LOG-07).
  */
 @Injectable()
 export class TypeOrmAuditLog extends AuditLog {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: TypeOrmUnitOfWork,
     private readonly clock: Clock,
   ) {
     super();

@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { type Notification, type NotificationKind, Notifications } from '../../notifications';
-import { sql } from '../sql';
+import { TypeOrmUnitOfWork } from '../persistence/typeorm-unit-of-work';
 
 interface NotificationRow {
   id: string;
@@ -17,7 +15,7 @@ interface NotificationRow {
 /** Notices are written with their audit entry (TypeOrmAuditLog); this side reads and marks them. */
 @Injectable()
 export class TypeOrmNotifications extends Notifications {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -40,8 +38,7 @@ export class TypeOrmNotifications extends Notifications {
   }
 
   async markRead(userId: string, id: string, at: Date): Promise<boolean> {
-    const found = await sql(
-      this.db,
+    const found = await this.db.exec(
       `UPDATE notifications SET read_at = COALESCE(read_at, $3) WHERE id = $1 AND user_id = $2`,
       [id, userId, at],
     );
@@ -50,7 +47,7 @@ export class TypeOrmNotifications extends Notifications {
 
   async markAllRead(userId: string, at: Date): Promise<number> {
     return (
-      await sql(this.db, `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`, [
+      await this.db.exec(`UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`, [
         userId,
         at,
       ])

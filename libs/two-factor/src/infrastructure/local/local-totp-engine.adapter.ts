@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { TypeOrmUnitOfWork } from '@uyoop/shared';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { generate, verify } from 'otplib';
 import * as QRCode from 'qrcode';
-import type { DataSource } from 'typeorm';
 import { TOTP_PERIOD_SECONDS } from '../../domain/codes';
 import { type CreatedTotpKey, type TotpCheck, TotpEngine } from '../../application/ports/totp-engine.port';
 
@@ -29,7 +28,7 @@ export class LocalTotpEngine extends TotpEngine {
   readonly name = 'local';
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: TypeOrmUnitOfWork,
     private readonly sealing: TotpSealingKey,
   ) {
     super();

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { newId, sql } from '@uyoop/shared';
-import type { DataSource, EntityManager } from 'typeorm';
+import { TypeOrmUnitOfWork, newId, sql } from '@uyoop/shared';
+import type { EntityManager } from 'typeorm';
 import type { StepRange } from '../../domain/codes';
 import {
   type StoredBackupCode,
@@ -16,7 +15,7 @@ import {
  */
 @Injectable()
 export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: TypeOrmUnitOfWork) {
     super();
   }
 
@@ -107,7 +106,7 @@ export class TypeOrmTwoFactorRepository extends TwoFactorRepository {
   async useBackupCode(id: string, now: Date): Promise<boolean> {
     return (
       (
-        await sql(this.db, `UPDATE backup_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL`, [
+        await this.db.exec(`UPDATE backup_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL`, [
           id,
           now,
         ])
