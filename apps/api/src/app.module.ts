@@ -1,5 +1,5 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
 import {
   SecretsModule,
@@ -23,6 +23,8 @@ import { HealthModule } from './health/health.module';
 import { AllExceptionsFilter } from './http/all-exceptions.filter';
 import { JsonBodyMiddleware } from './http/json-body.middleware';
 import { corsFor, extraSecurityHeaders, securityHeaders } from './http/security-headers';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { queryTextMiddleware } from './http/query-text.middleware';
 import { createValidationPipe } from './http/validation';
 import { loadWebApp, webAppMiddleware } from './http/web-app';
 import { loggerParams } from './logging/logging';
@@ -71,6 +73,7 @@ export class AppModule implements NestModule {
         BootstrapAdminOnStart,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
     };
   }
@@ -85,6 +88,7 @@ export class AppModule implements NestModule {
         corsFor(this.env.CORS_ORIGINS),
         // The web SPA (GET /, /index.html, /assets/*) with its own CSP; everything else passes on.
         webAppMiddleware(loadWebApp(this.env.WEB_DIR)),
+        queryTextMiddleware,
         JsonBodyMiddleware,
         // After the body is read, so the context survives into guards, handlers and filters.
         requestContext,

@@ -19,3 +19,11 @@ export { sql } from './infrastructure/sql';
 export { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 export type { SqlResult } from './infrastructure/sql';
 export { uuidParam } from './infrastructure/http/uuid-param';
+export { Idempotent, IDEMPOTENT_KEY } from './infrastructure/http/idempotent';
+export {
+  inheritMultilineText,
+  MultilineText,
+  NoInvisibleCharacters,
+  textProblem,
+  textProblems,
+} from './infrastructure/http/text-input';

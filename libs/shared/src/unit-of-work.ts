@@ -1,6 +1,6 @@
 /**
  * One business change, all or nothing: the state change, its audit entry and its notice commit
- * together or not at all (LOG-07). Every repository call made inside `run` joins the same
+ * together or not at all (LOG-TX-01). Every repository call made inside `run` joins the same
  * transaction; a `run` inside another one becomes a savepoint, so an inner failure that is caught
  * undoes only the inner work.
  *

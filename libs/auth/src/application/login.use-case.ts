@@ -71,7 +71,7 @@ export class Login {
     if (check.needsRehash) {
       const previous = user.passwordHash;
       user.changePasswordHash(await this.hasher.hash(cmd.password), now);
-      // Only over the hash just checked: a password changed meanwhile stays (LOG-08).
+      // Only over the hash just checked: a password changed meanwhile stays (LOG-TX-02).
       await this.users.savePassword(user, previous);
     }
     let backupCodesRemaining: number | null = null;

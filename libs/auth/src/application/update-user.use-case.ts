@@ -21,7 +21,7 @@ export interface UpdateUserCommand {
 /**
  * ADMIN changes role, activity and e-mail of anyone; a user changes their own e-mail, and their
  * password with the current one. Password, role and deactivation changes end that user's sessions.
- * Each change writes only its own columns (LOG-08), and commits with its audit entries (LOG-07).
+ * Each change writes only its own columns (LOG-TX-02), and commits with its audit entries (LOG-TX-01).
  */
 @Injectable()
 export class UpdateUser {

@@ -8,6 +8,7 @@ import { EventsBoundedRangeIndex1764231000000 } from './1764231000000-events-bou
 import { AuditRequestFactsAndNotifications1764231200000 } from './1764231200000-audit-request-facts-and-notifications';
 import { CreateGitRuns1764231300000 } from './1764231300000-create-git-runs';
 import { GitRunOverrides1764231400000 } from './1764231400000-git-run-overrides';
+import { CreateIdempotencyKeys1764231500000 } from './1764231500000-create-idempotency-keys';
 
 /** Every migration, oldest first. New migrations are appended here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AuditRequestFactsAndNotifications1764231200000,
   CreateGitRuns1764231300000,
   GitRunOverrides1764231400000,
+  CreateIdempotencyKeys1764231500000,
 ];

@@ -12,6 +12,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
+import { NoInvisibleCharacters } from '@uyoop/shared';
 import { ROLES, type Role } from '../../domain/role';
 
 /** 1024 bytes at most for any password field: refused with 400 before any hashing (AUTH-02). */
@@ -36,6 +37,7 @@ export class LoginRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @NoInvisibleCharacters()
   username!: string;
 
   @ApiProperty({ format: 'password' })
@@ -81,12 +83,14 @@ export class CreateUserRequest {
   @ApiProperty({ example: 'bob' })
   @IsString()
   @MaxLength(64)
+  @NoInvisibleCharacters()
   username!: string;
 
   @ApiPropertyOptional({ example: 'bob@example.org', nullable: true })
   @IsOptional()
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(320)
+  @NoInvisibleCharacters()
   email?: string;
 
   @ApiProperty({ format: 'password', description: 'At least 12 characters, not a common password' })
@@ -115,6 +119,7 @@ export class UpdateUserRequest {
   @IsOptional()
   @IsEmail({}, { message: 'email must be an e-mail address' })
   @MaxLength(320)
+  @NoInvisibleCharacters()
   email?: string | null;
 
   @ApiPropertyOptional({ format: 'password', description: 'Your own only, with current_password' })

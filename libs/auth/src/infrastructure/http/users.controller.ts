@@ -1,4 +1,4 @@
-import { uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -52,6 +52,7 @@ export class UsersController {
   @Post()
   @Roles('ADMIN')
   @ApiCreatedResponse({ type: UserResponse })
+  @Idempotent()
   async create(@Body() body: CreateUserRequest, @CurrentActor() actor: Actor): Promise<UserResponse> {
     const user = await this.createUser.execute(actor, {
       username: body.username,

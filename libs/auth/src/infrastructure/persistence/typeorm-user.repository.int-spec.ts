@@ -90,7 +90,7 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
     });
   });
 
-  describe('LOG-08: every column of users has one writer; a stale snapshot never writes back', () => {
+  describe('LOG-TX-02: every column of users has one writer; a stale snapshot never writes back', () => {
     const id = '0b8a3a52-3b0e-4e0f-9f52-6f3c3c0f8a10';
     const later = new Date('2026-03-04T00:00:00Z');
     /** What the two-factor code does when 2FA is turned on, between our read and our write. */

@@ -10,7 +10,7 @@ import { UserRecord } from './user.record';
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Each column of `users` has one writer (LOG-08): this repository inserts rows and writes password,
+ * Each column of `users` has one writer (LOG-TX-02): this repository inserts rows and writes password,
  * profile and access, each touching only its own columns, so two overlapping changes never write
  * back each other's snapshot. `totp_enabled` is the two-factor code's alone.
  */

@@ -13,7 +13,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -112,6 +112,7 @@ export class EventsController {
   @Authenticated()
   @LegacyAllowed()
   @ApiCreatedResponse({ type: EventResponse })
+  @Idempotent()
   async create(@Body() body: CreateEventRequest, @CurrentActor() actor: Actor): Promise<EventResponse> {
     const { event, conflicts } = await this.schedule.execute(actor, {
       title: body.title,

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MAX_PAGE_SIZE } from '../../domain/event-page';
 import { EVENT_TYPES, type EventType } from '../../domain/event-rules';
+import { inheritMultilineText, MultilineText } from '@uyoop/shared';
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
@@ -19,6 +20,7 @@ export class FreezeOverrideRequest {
   @IsString()
   @IsNotEmpty()
   @MaxLength(500)
+  @MultilineText()
   override_reason?: string;
 }
 
@@ -52,11 +54,13 @@ export class CreateEventRequest extends FreezeOverrideRequest {
   })
   @IsOptional()
   @IsObject()
+  @MultilineText(['notes'])
   extra?: Record<string, unknown>;
 }
 
 /** Every field of the creation body, each optional (PATCH). */
 export class UpdateEventRequest extends PartialType(CreateEventRequest) {}
+inheritMultilineText(CreateEventRequest, UpdateEventRequest);
 
 export class ListEventsQuery {
   @ApiProperty({ example: '2026-03-01T00:00:00Z' })
@@ -104,6 +108,7 @@ export class ApproveRequest extends FreezeOverrideRequest {
   @IsOptional()
   @IsString()
   @MaxLength(1000)
+  @MultilineText()
   comment?: string;
 }
 

@@ -1,4 +1,4 @@
-import { uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -9,6 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { type Actor, Authenticated, CurrentActor, Roles } from '@uyoop/auth';
+import { MultilineText } from '@uyoop/shared';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ManageFreezes } from '../../application/manage-freezes.use-case';
 import type { Freeze } from '../../application/ports/freeze-repository.port';
@@ -21,7 +22,7 @@ class CreateFreezeRequest {
   @ApiProperty({ enum: ENVIRONMENTS }) @IsIn(ENVIRONMENTS) environment!: string;
   @ApiProperty({ example: '2026-12-20T00:00:00Z' }) @IsString() @MaxLength(40) start!: string;
   @ApiProperty({ example: '2027-01-04T00:00:00Z' }) @IsString() @MaxLength(40) end!: string;
-  @ApiProperty({ maxLength: 500 }) @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
+  @ApiProperty({ maxLength: 500 }) @IsString() @IsNotEmpty() @MaxLength(500) @MultilineText() reason!: string;
 }
 
 class FreezesQuery {
@@ -66,6 +67,7 @@ export class FreezesController {
   @Post()
   @Roles('ADMIN')
   @ApiCreatedResponse({ type: FreezeResponse })
+  @Idempotent()
   async create(@Body() body: CreateFreezeRequest, @CurrentActor() actor: Actor): Promise<FreezeResponse> {
     const freeze = await this.freezes.create(actor, {
       environment: body.environment,

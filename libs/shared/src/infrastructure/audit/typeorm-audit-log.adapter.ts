@@ -13,7 +13,7 @@ const clip = (value: string | null | undefined, length: number): string | null =
  * Appends to `audit_log`, with the client address, user agent and request id of the request being
  * served (LOG-03). When the change is one its user must hear about (MFA-08), the notice is written by
  * the same statement: there is never an audited change without its notice, or the reverse. Inside a
- * unit of work the entry commits with the change it records, or not at all (LOG-07).
+ * unit of work the entry commits with the change it records, or not at all (LOG-TX-01).
  */
 @Injectable()
 export class TypeOrmAuditLog extends AuditLog {
