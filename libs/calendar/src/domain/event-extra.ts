@@ -12,6 +12,10 @@ const ALLOWED_KEYS: Record<EventType, readonly string[]> = {
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+/** C0, DEL, C1 and any whitespace (`\s`: ASCII and Unicode spaces, line and paragraph separators, BOM). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const URL_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\s]/;
+const MAX_URL = 2048;
 const SERVICE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 
@@ -96,9 +100,18 @@ function text(field: string, value: unknown, max: number): string {
   return value;
 }
 
+/**
+ * An https URL, stored in the normalised form `new URL(value).href` gives. Control characters (C0,
+ * DEL, C1) and whitespace are refused outright rather than left to the URL parser, which would
+ * silently drop tabs and line breaks and trim the ends (the value would not be what was checked),
+ * and because a line break in a URL is how a value breaks out of a line of the iCalendar feed.
+ */
 function httpsUrl(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length > 2048 || CONTROL.test(value))
-    throw new InvalidEvent(`${field} must be an https URL`);
+  if (typeof value !== 'string') throw new InvalidEvent(`${field} must be an https URL`);
+  if (URL_FORBIDDEN.test(value))
+    throw new InvalidEvent(`${field} must be an https URL without control characters or whitespace`);
+  if (value.length > MAX_URL)
+    throw new InvalidEvent(`${field} must be an https URL of at most ${MAX_URL} characters`);
   let url: URL;
   try {
     url = new URL(value);
@@ -107,7 +120,9 @@ function httpsUrl(field: string, value: unknown): string {
   }
   if (url.protocol !== 'https:' || url.username || url.password)
     throw new InvalidEvent(`${field} must be an https URL without credentials`);
-  return value;
+  if (url.href.length > MAX_URL)
+    throw new InvalidEvent(`${field} must be an https URL of at most ${MAX_URL} characters`);
+  return url.href;
 }
 
 function repoUrl(value: unknown): string {

@@ -1,15 +1,30 @@
 import { Controller, Delete, Get, Header, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiProduces,
   ApiProperty,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { type Actor, Authenticated, CurrentActor, Public } from '@uyoop/auth';
+import { IsOptional, IsString } from 'class-validator';
 import { CalendarFeed } from '../../application/calendar-feed.use-case';
+
+/**
+ * The feed's only query key. Any other key, or `token` given twice (VAL-11), is a 400 from the
+ * global ValidationPipe (forbidNonWhitelisted); a missing or wrong token stays a 401.
+ */
+class FeedQuery {
+  @ApiProperty({
+    required: true,
+    description: 'The feed token from `POST /calendar/feed-token`; missing, wrong or revoked → 401',
+  })
+  @IsOptional()
+  @IsString()
+  token?: string;
+}
 
 class FeedTokenResponse {
   @ApiProperty({ description: 'Shown once; revocable' }) token!: string;
@@ -42,9 +57,9 @@ export class FeedController {
   @Public()
   @Header('Content-Type', 'text/calendar; charset=utf-8')
   @ApiProduces('text/calendar')
-  @ApiQuery({ name: 'token', required: true })
   @ApiOkResponse({ description: 'RFC 5545 iCalendar' })
-  async ics(@Query('token') token: unknown): Promise<string> {
-    return this.feed.render(typeof token === 'string' ? token : '');
+  @ApiBadRequestResponse({ description: 'A query key other than `token`, or `token` given more than once' })
+  async ics(@Query() q: FeedQuery): Promise<string> {
+    return this.feed.render(q.token ?? '');
   }
 }
