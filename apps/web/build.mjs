@@ -1,5 +1,6 @@
 // Bundles the web SPA (apps/web/src) with esbuild into <outdir> (default dist/web):
-// index.html, assets/app.js and assets/app.css (FullCalendar's stylesheets included), with source maps.
+// index.html, assets/app.js and assets/app.css (FullCalendar's stylesheets included), minified and
+// without source maps (the API never serves .map files, OPS-06); --dev: unminified, maps inlined.
 //   node apps/web/build.mjs [--outdir <dir>] [--dev] [--report]
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -27,14 +28,14 @@ const result = await build({
   platform: 'browser',
   target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
   minify: !dev,
-  sourcemap: 'linked',
+  sourcemap: dev ? 'inline' : false,
   legalComments: 'linked',
   tsconfig: join(here, 'src/tsconfig.json'),
   logLevel: 'warning',
   metafile: true,
 });
 copyFileSync(join(here, 'index.html'), join(outdir, 'index.html'));
-const bytes = Object.entries(result.metafile.outputs)
-  .filter(([file]) => !file.endsWith('.map'))
-  .map(([file, o]) => `${file.split('/').pop()} ${(o.bytes / 1024).toFixed(0)} kB`);
+const bytes = Object.entries(result.metafile.outputs).map(
+  ([file, o]) => `${file.split('/').pop()} ${(o.bytes / 1024).toFixed(0)} kB`,
+);
 if (report) process.stdout.write(`web build -> ${outdir}: ${bytes.join(', ')}\n`);

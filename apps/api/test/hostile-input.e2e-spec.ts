@@ -153,6 +153,27 @@ describe('hostile input (e2e)', () => {
     }
   }
 
+  it('VAL-07: a body with invalid UTF-8 bytes (an encoded lone surrogate, a stray 0xFF) is a 400, never U+FFFD', async () => {
+    for (const bytes of [[0xed, 0xa0, 0x80], [0xff], [0xc0, 0xaf]]) {
+      const raw = Buffer.concat([
+        Buffer.from(
+          '{"environment":"prod","start":"2030-12-20T00:00:00Z","end":"2030-12-21T00:00:00Z","reason":"x',
+        ),
+        Buffer.from(bytes),
+        Buffer.from('"}'),
+      ]);
+      const res = await http()
+        .post('/freezes')
+        .set(as('admin'))
+        .set('Content-Type', 'application/json')
+        .serialize((body: unknown) => body as string) // the bytes as they are, not JSON of a Buffer
+        .send(raw as unknown as string);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/UTF-8/);
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM freezes WHERE reason LIKE 'x%'`)).toBe(0);
+  });
+
   it('VAL-07: a JSON key holding a control character is refused too', async () => {
     const res = await http()
       .post('/events')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import type { Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
@@ -17,7 +17,7 @@ const EVIL_ORIGIN = 'https://evil.example';
 const STRONG_PASSWORD = 'plum-orbit-cactus-lantern-42';
 
 /** Every HDR-01 problem of one response, as readable strings (empty when all is well). */
-function securityHeaderProblems(res: request.Response): string[] {
+function securityHeaderProblems(res: { headers: object }): string[] {
   const h = res.headers as Record<string, string | undefined>;
   const problems: string[] = [];
   const sts = h['strict-transport-security'] ?? '';
@@ -65,6 +65,44 @@ function securityHeaderProblems(res: request.Response): string[] {
 
 function hasBody(res: request.Response): boolean {
   return typeof res.text === 'string' && res.text.length > 0;
+}
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends `text` as is on one TCP connection to `server` (listening for the occasion) and reads the
+ * answer until the server closes: for requests no HTTP client sends (unknown methods, 20 kB of
+ * headers, malformed escapes in the path).
+ */
+async function rawAnswer(server: Server, text: string): Promise<RawAnswer> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(text));
+      let data = '';
+      socket.setTimeout(5_000, () => socket.destroy(new Error('no answer within 5 s')));
+      socket.on('data', (chunk: Buffer) => (data += chunk.toString('utf8')));
+      socket.on('close', () => resolve(data));
+      socket.on('error', (error) => (data ? resolve(data) : reject(error)));
+    });
+    const end = raw.indexOf('\r\n\r\n');
+    const [statusLine = '', ...lines] = raw.slice(0, end < 0 ? raw.length : end).split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+    return { status, headers, body: end < 0 ? '' : raw.slice(end + 4) };
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 describe('Security headers and transport (e2e)', () => {
@@ -192,6 +230,43 @@ describe('Security headers and transport (e2e)', () => {
       expect(res.status).toBe(204);
       expect(securityHeaderProblems(res)).toEqual([]);
     });
+
+    /** Answered before any route or middleware runs: by Node's HTTP parser, or on a path Express cannot decode. */
+    const rawCases: [number, string, string][] = [
+      [
+        431,
+        '20 kB of request headers',
+        `GET /users/me HTTP/1.1\r\nHost: localhost\r\nX-Filler: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+      ],
+      [400, 'an unknown method (TRACK)', 'TRACK /users/me HTTP/1.1\r\nHost: localhost\r\n\r\n'],
+      [
+        400,
+        'a Content-Length that is not a number',
+        'POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Length: ten\r\n\r\n',
+      ],
+      [
+        400,
+        'a malformed percent-escape in the path',
+        'GET /events/%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+      ],
+    ];
+
+    it.each(rawCases)(
+      'HDR-01: %i (%s) carries every security header and the JSON error body',
+      async (status, _label, text) => {
+        const res = await rawAnswer(t.app.getHttpServer() as Server, text);
+        expect(res.status).toBe(status);
+        expect(securityHeaderProblems(res)).toEqual([]);
+        expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(JSON.parse(res.body)).toEqual({
+          statusCode: status,
+          error: STATUS_CODES[status],
+          message: expect.any(String),
+          requestId: res.headers['x-request-id'],
+        });
+        expect(res.body).not.toMatch(/HPE_|llhttp|\bexpress\b|node\.js|at \w+ \(/i);
+      },
+    );
   });
 
   describe('HDR-02: no caching of credentials', () => {
@@ -328,6 +403,27 @@ describe('Security headers and transport (e2e)', () => {
       }
     });
 
+    it('HDR-05: a form or text/plain request with an empty body → 415 (an empty body does not make it JSON)', async () => {
+      const tokens = await login(t.app, dev.username);
+      for (const [path, type] of [
+        ['/login', 'application/x-www-form-urlencoded'],
+        ['/logout', 'text/plain'],
+        ['/2fa/setup', 'application/x-www-form-urlencoded'],
+      ] as const) {
+        const res = await http()
+          .post(path)
+          .set('Authorization', bearer(tokens))
+          .set('Content-Type', type)
+          .set('Content-Length', '0');
+        expect({ path, status: res.status }).toEqual({ path, status: 415 });
+        expect(res.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+        expect(securityHeaderProblems(res)).toEqual([]);
+      }
+      // Nothing happened: the session is still alive.
+      const refresh = await http().post('/token/refresh').send({ refresh_token: tokens.refresh });
+      expect(refresh.status).toBe(200);
+    });
+
     it('HDR-05: other state-changing requests with a non-JSON body → 415 and nothing changes', async () => {
       const create = await http()
         .post('/users')
@@ -368,24 +464,11 @@ describe('Security headers and transport (e2e)', () => {
     });
 
     it('HDR-06: TRACK is not served', async () => {
-      const server = t.app.getHttpServer() as Server;
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      try {
-        const { port } = server.address() as AddressInfo;
-        const statusLine = await new Promise<string>((resolve, reject) => {
-          const socket = connect(port, '127.0.0.1', () => {
-            socket.write('TRACK /users/me HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
-          });
-          let data = '';
-          socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
-          socket.on('end', () => resolve(data.split('\r\n')[0] ?? ''));
-          socket.on('error', reject);
-        });
-        const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
-        expect([400, 404, 405, 501]).toContain(status);
-      } finally {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      }
+      const res = await rawAnswer(
+        t.app.getHttpServer() as Server,
+        'TRACK /users/me HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+      );
+      expect([400, 404, 405, 501]).toContain(res.status);
     });
 
     it('HDR-06: X-HTTP-Method-Override (and its variants) is ignored', async () => {

@@ -221,12 +221,12 @@ describe.each(['local', 'vault'] as const)('two-factor authentication, %s engine
       `${good}7`,
       `${good.slice(0, 2)} ${good.slice(2)}`,
       good.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))),
-      `${good}\n`,
     ]) {
       const res = await http().post('/login').send({ username: 'tara', password: PASSWORD, totp_code: code });
       expect(res.status).toBe(401);
     }
-    for (const code of [Number(good), [good]]) {
+    // A control character is refused at the edge like anywhere else (VAL-07), before any check.
+    for (const code of [Number(good), [good], `${good}\n`]) {
       expect(
         (await http().post('/login').send({ username: 'tara', password: PASSWORD, totp_code: code })).status,
       ).toBe(400);

@@ -45,6 +45,32 @@ export function extraSecurityHeaders(_req: Request, res: Response, next: NextFun
   next();
 }
 
+let headerList: ReadonlyArray<readonly [string, string]> | undefined;
+
+/**
+ * The headers the two middlewares above set, as `[name, value]` pairs, for answers written where no
+ * Express middleware runs (the HTTP parser's own errors, a URL Express cannot decode: see
+ * transport-errors.ts). Recorded once from the middlewares themselves, so both kinds of answers
+ * carry the same headers from one source.
+ */
+export function securityHeaderList(): ReadonlyArray<readonly [string, string]> {
+  if (headerList) return headerList;
+  const headers = new Map<string, string>();
+  const recorder = {
+    setHeader: (name: string, value: number | string | readonly string[]) => {
+      headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+    },
+    removeHeader: (name: string) => headers.delete(name),
+  } as unknown as Response;
+  const next = (error?: unknown): void => {
+    if (error !== undefined) throw error;
+  };
+  securityHeaders({} as Request, recorder, next);
+  extraSecurityHeaders({} as Request, recorder, next);
+  headerList = [...headers];
+  return headerList;
+}
+
 /**
  * CORS for the configured origins only (HDR-04), as middleware after the headers above so that a
  * preflight answer carries them too. Any other Origin gets no Access-Control-* header.

@@ -26,10 +26,13 @@ interface WebAsset {
 
 export const NONCE_PLACEHOLDER = '{{CSP_NONCE}}';
 
+/**
+ * The files served, by extension. No `.map`: source maps are never served (OPS-06), whatever a build
+ * directory holds; the production build emits none and `--dev` builds inline theirs.
+ */
 const CONTENT_TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
