@@ -32,6 +32,27 @@ describe('GET /health (e2e)', () => {
     });
   });
 
+  describe('OPS-01/REL-FAULT-03: liveness is never rate limited (the counters live in Redis)', () => {
+    it('/health/live answers 200 past the per-address budget, which the other routes enforce', async () => {
+      const t = await createTestApp({ RATE_LIMIT_DEFAULT_PER_MINUTE: '10' });
+      try {
+        const http = () => request(t.app.getHttpServer());
+        for (let i = 0; i < 15; i++) {
+          const res = await http().get('/health/live');
+          expect({ i, status: res.status }).toEqual({ i, status: 200 });
+          expect(res.headers['retry-after']).toBeUndefined();
+        }
+        // The budget itself still holds elsewhere (here: /health, 10 per minute).
+        const statuses: number[] = [];
+        for (let i = 0; i < 11; i++) statuses.push((await http().get('/health')).status);
+        expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+        expect(statuses[10]).toBe(429);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe('with Redis configured', () => {
     it('reports redis up when it answers', async () => {
       const t = await createTestApp({ REDIS_URL });

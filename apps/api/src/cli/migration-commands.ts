@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Env } from '../config/env';
-import { dataSourceOptions, runMigrations } from '../database/data-source-options';
+import { dataSourceOptions, runMigrations, withoutStatementDeadlines } from '../database/data-source-options';
 import { resolveDatabaseTarget } from '../database/database-target';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 import { LocalSecretStore, VaultClient, VaultSecretStore, vaultClientOptionsFrom } from '@uyoop/secrets';
@@ -13,10 +13,11 @@ export async function migrationCommand(action: string, env: Env): Promise<number
     : new LocalSecretStore();
   const target = await resolveDatabaseTarget(env, secrets);
   const embedded = target.kind === 'embedded' ? await EmbeddedPostgres.start(target.dataDir) : undefined;
+  // An operator's command: a long migration or revert is not cut by the request deadlines.
   const dataSource = new DataSource(
     embedded
       ? dataSourceOptions(embedded.connection, { DB_POOL_SIZE: 1 })
-      : dataSourceOptions({ url: (target as { url: string }).url }, env),
+      : withoutStatementDeadlines(dataSourceOptions({ url: (target as { url: string }).url }, env)),
   );
   try {
     await dataSource.initialize();

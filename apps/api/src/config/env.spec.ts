@@ -108,6 +108,43 @@ describe('loadEnv', () => {
     ]);
   });
 
+  describe('REL-FAULT-05: every call to a dependency has a deadline, configurable with a sane default', () => {
+    it('defaults: 3 s to connect to PostgreSQL, 5 s per statement, 1 s per Redis command; Vault 5 s, a git run 30 s', () => {
+      expect(loadEnv({})).toMatchObject({
+        DB_CONNECT_TIMEOUT_MS: 3_000,
+        DB_STATEMENT_TIMEOUT_MS: 5_000,
+        REDIS_COMMAND_TIMEOUT_MS: 1_000,
+        VAULT_TIMEOUT_MS: 5_000,
+        GIT_RUN_TIMEOUT_MS: 30_000,
+      });
+    });
+
+    it('reads them as integers', () => {
+      expect(
+        loadEnv({
+          DB_CONNECT_TIMEOUT_MS: '1000',
+          DB_STATEMENT_TIMEOUT_MS: '2500',
+          REDIS_COMMAND_TIMEOUT_MS: '300',
+        }),
+      ).toMatchObject({
+        DB_CONNECT_TIMEOUT_MS: 1_000,
+        DB_STATEMENT_TIMEOUT_MS: 2_500,
+        REDIS_COMMAND_TIMEOUT_MS: 300,
+      });
+    });
+
+    it.each([
+      ['DB_CONNECT_TIMEOUT_MS', '0', 'must be a number of milliseconds from 100 to 60000'],
+      ['DB_CONNECT_TIMEOUT_MS', '5s', 'must be a number of milliseconds from 100 to 60000'],
+      ['DB_STATEMENT_TIMEOUT_MS', '0', 'must be a number of milliseconds from 100 to 600000'],
+      ['DB_STATEMENT_TIMEOUT_MS', '600001', 'must be a number of milliseconds from 100 to 600000'],
+      ['REDIS_COMMAND_TIMEOUT_MS', '10', 'must be a number of milliseconds from 50 to 60000'],
+      ['REDIS_COMMAND_TIMEOUT_MS', 'never', 'must be a number of milliseconds from 50 to 60000'],
+    ])('refuses %s=%s (no deadline is not an option)', (name, value, text) => {
+      expect(problems({ [name]: value })).toEqual([`${name} ${text} (got ${JSON.stringify(value)})`]);
+    });
+  });
+
   it('the error message lists the problems one per line', () => {
     expect(() => loadEnv({ PORT: '-1' })).toThrow(
       'Invalid configuration:\n  - PORT must be an integer from 0 to 65535 (got "-1")',

@@ -107,10 +107,38 @@ export class Env {
   @Max(100, { message: 'must be an integer from 1 to 100' })
   DB_POOL_SIZE = 10;
 
+  /**
+   * Deadline of opening a PostgreSQL connection, and of waiting for a free one when the pool is busy
+   * (pg `connectionTimeoutMillis`). The embedded database keeps its own 5 s.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds from 100 to 60000' })
+  @Min(100, { message: 'must be a number of milliseconds from 100 to 60000' })
+  @Max(60_000, { message: 'must be a number of milliseconds from 100 to 60000' })
+  DB_CONNECT_TIMEOUT_MS = 3_000;
+
+  /**
+   * Deadline of one SQL statement: the server cancels it (`statement_timeout`); one second later the
+   * client gives up too (`query_timeout`, which also covers a server that answers nothing at all) and
+   * drops that connection. Migrations run without it.
+   */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds from 100 to 600000' })
+  @Min(100, { message: 'must be a number of milliseconds from 100 to 600000' })
+  @Max(600_000, { message: 'must be a number of milliseconds from 100 to 600000' })
+  DB_STATEMENT_TIMEOUT_MS = 5_000;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+
+  /** Deadline of one Redis command (the shared rate-limit counters, the health check). */
+  @Transform(toInt)
+  @IsInt({ message: 'must be a number of milliseconds from 50 to 60000' })
+  @Min(50, { message: 'must be a number of milliseconds from 50 to 60000' })
+  @Max(60_000, { message: 'must be a number of milliseconds from 50 to 60000' })
+  REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
   /** Peers whose X-Forwarded-For is believed (comma-separated IPs or CIDRs). Empty: none. */
   @Transform(toList)

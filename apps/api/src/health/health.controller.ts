@@ -6,6 +6,7 @@ import {
   type HealthIndicatorFunction,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@uyoop/auth';
 import { VaultClient } from '@uyoop/secrets';
 import type { Response } from 'express';
@@ -13,6 +14,7 @@ import { RedisConnection } from '../redis/redis.module';
 import { HealthResponse, LivenessResponse } from './health.response';
 import { APP_VERSION, SERVICE_NAME } from './version';
 
+/** Each dependency's check has this deadline, and the checks run side by side: /health answers within it. */
 const CHECK_TIMEOUT_MS = 1_500;
 
 @ApiTags('health')
@@ -74,7 +76,10 @@ export class HealthController {
     return { status: ok ? 'ok' : 'error', service: SERVICE_NAME, version: APP_VERSION, info };
   }
 
+  // Never rate limited: the limiter's counters live in Redis, and liveness must not wait on a
+  // dependency (OPS-01), nor fail a probe because an address is busy.
   @Get('live')
+  @SkipThrottle({ default: true })
   @ApiOperation({ summary: 'Liveness: answers while the process serves requests; checks no dependency' })
   @ApiOkResponse({ type: LivenessResponse })
   live(): LivenessResponse {

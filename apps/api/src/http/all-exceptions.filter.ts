@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { AuditLog, type ErrorKind, isDomainError } from '@uyoop/shared';
 import type { Request, Response } from 'express';
+import { Counter, register } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { errorBody, type ErrorBody } from './error-body';
 
@@ -32,17 +33,60 @@ const BODY_PARSER_ERRORS: Record<string, [number, string]> = {
   'request.size.invalid': [HttpStatus.BAD_REQUEST, 'Request body length does not match Content-Length'],
 };
 
-/** Errors that mean the database cannot be reached right now: answered 503, never 500. */
+/** Seconds a client should wait before retrying a 503 (REL-FAULT-01): about a health-check period. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Error codes that mean the database cannot answer right now: answered 503, never 500. */
 const UNAVAILABLE_CODES = new Set([
+  // sockets
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  // PostgreSQL: statement_timeout, lock_timeout, idle-in-transaction timeout, shutting down or
+  // starting, too many connections (any class 08 connection exception is matched below)
+  '57014',
+  '55P03',
+  '25P03',
   '57P01',
   '57P02',
   '57P03',
   '53300',
 ]);
+
+/** Messages of the pg driver and pool and of TypeORM for a database that is gone or too slow. */
+const DATABASE_MESSAGES = [
+  /^Query read timeout$/, // pg query_timeout (DB_STATEMENT_TIMEOUT_MS + 1 s)
+  /^timeout exceeded when trying to connect$/, // pg-pool: no connection within DB_CONNECT_TIMEOUT_MS
+  /^Connection terminated/, // pg: connect timeout, server gone mid-query
+  /^Client was closed and is not queryable$/,
+  /^Client has encountered a connection error and is not queryable$/,
+  /Connection is not established/,
+];
+
+/** ioredis: a command past REDIS_COMMAND_TIMEOUT_MS, a closed connection, no offline queue, retries spent. */
+const REDIS_MESSAGES =
+  /^(Command timed out$|Connection is closed\.?$|Stream isn't writeable and enableOfflineQueue|Reached the max retries per request limit)/;
+const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'RateLimitStoreUnavailable']);
+
+/** Our own deadlines: AbortSignal.timeout(), rxjs timeout(), terminus. */
+const DEADLINE_NAMES = new Set(['TimeoutError']);
+
+type Dependency = 'database' | 'redis' | 'vault' | 'deadline';
+
+const METRIC = 'uyoop_dependency_unavailable_total';
+/** Shared with the rate-limit guard, which counts the Redis outages it absorbs. */
+const unavailableCounter =
+  (register.getSingleMetric(METRIC) as Counter<'dependency'> | undefined) ??
+  new Counter({
+    name: METRIC,
+    help: 'Requests that met an unavailable or too slow dependency (database, redis, vault, deadline)',
+    labelNames: ['dependency'],
+  });
 
 /**
  * The one place where errors become HTTP answers. Domain errors map by kind; anything unexpected is
@@ -82,6 +126,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (body.statusCode === HttpStatus.UNAUTHORIZED) res.setHeader('WWW-Authenticate', 'Bearer');
+    // Every 503 says when to come back: clients (the web app first) retry instead of signing out.
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && res.getHeader('Retry-After') === undefined)
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     const headers =
       exception instanceof HttpException
         ? (exception as { headers?: Record<string, string> }).headers
@@ -128,8 +175,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const parserError = bodyParserError(exception);
     if (parserError) return errorBody(parserError[0], parserError[1], { requestId });
-    if (isUnavailable(exception)) {
-      this.logger.error({ err: describe(exception), requestId }, 'Dependency unavailable');
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      unavailableCounter.inc({ dependency });
+      this.logger.error({ err: describe(exception), dependency, requestId }, 'Dependency unavailable');
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'Service temporarily unavailable, try again shortly', {
         requestId,
       });
@@ -145,19 +194,41 @@ function bodyParserError(exception: unknown): [number, string] | undefined {
   return typeof type === 'string' ? BODY_PARSER_ERRORS[type] : undefined;
 }
 
-function isUnavailable(exception: unknown): boolean {
-  const err = exception instanceof QueryFailedError ? exception.driverError : exception;
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  const message = exception instanceof Error ? exception.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Connection is not established/i.test(
-    message,
-  );
+/**
+ * Which dependency an error says is unavailable or too slow, or undefined for any other error. Looks
+ * through TypeORM's wrapper (`driverError`), `cause` and AggregateError (a host name with several
+ * addresses) to the errors of pg, pg-pool, ioredis, Vault and our own deadlines.
+ */
+export function unavailableDependency(exception: unknown, depth = 0): Dependency | undefined {
+  if (typeof exception !== 'object' || exception === null || depth > 3) return undefined;
+  if (exception instanceof QueryFailedError)
+    return unavailableDependency(exception.driverError, depth + 1) ? 'database' : undefined;
+  const err = exception as { code?: unknown; name?: unknown; message?: unknown; vaultUnavailable?: unknown };
+  const name = typeof err.name === 'string' ? err.name : '';
+  const message = typeof err.message === 'string' ? err.message : '';
+  const code = typeof err.code === 'string' ? err.code : '';
+  if (err.vaultUnavailable === true || name === 'VaultUnavailable') return 'vault';
+  if (REDIS_NAMES.has(name) || REDIS_MESSAGES.test(message)) return 'redis';
+  if (DEADLINE_NAMES.has(name)) return 'deadline';
+  // Socket errors reaching this filter come from the database: Redis and Vault errors are named above.
+  if (UNAVAILABLE_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return 'database';
+  if (DATABASE_MESSAGES.some((pattern) => pattern.test(message))) return 'database';
+  const { errors, cause } = exception as { errors?: unknown; cause?: unknown };
+  const nested = Array.isArray(errors) ? errors[0] : cause; // AggregateError: one error per address tried
+  return nested === undefined ? undefined : unavailableDependency(nested, depth + 1);
 }
 
-/** What the log keeps of an unexpected error: its class, message and stack, never the request. */
+/**
+ * What the log keeps of an unexpected error: its class, message, code and stack, never the request.
+ * Duck-typed: errors raised by Node's own modules fail `instanceof Error` inside Jest's sandbox.
+ */
 function describe(exception: unknown): Record<string, unknown> {
-  if (exception instanceof Error)
-    return { type: exception.name, message: exception.message, stack: exception.stack };
-  return { type: typeof exception };
+  const e = exception as { name?: unknown; message?: unknown; code?: unknown; stack?: unknown } | null;
+  if (typeof e !== 'object' || e === null || typeof e.message !== 'string') return { type: typeof exception };
+  return {
+    type: typeof e.name === 'string' ? e.name : 'Error',
+    message: e.message,
+    ...(typeof e.code === 'string' ? { code: e.code } : {}),
+    stack: e.stack,
+  };
 }

@@ -20,7 +20,20 @@ import {
   SECOND_FACTOR_KEY,
 } from './auth.decorators';
 
-const JwtGuard = AuthGuard('jwt');
+/**
+ * passport-jwt tells two outcomes apart: `fail` (no token, bad signature, expired, a session or user
+ * that is gone: `user` is false) and `error` (the strategy itself could not decide: the database did
+ * not answer). Only the first is a 401. The second propagates untouched, so the exception filter
+ * answers it as what it is (a dependency outage: 503 with Retry-After) and never signs a valid
+ * session out (REL-FAULT-01).
+ */
+class JwtGuard extends AuthGuard('jwt') {
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error) throw error;
+    if (!user) throw new UnauthorizedException('Invalid or missing access token');
+    return user;
+  }
+}
 
 /**
  * Authentication for every route unless `@Public()`: a bearer access token, or — only where a route
@@ -49,11 +62,7 @@ export class AccessGuard implements CanActivate {
       req.authVia = 'legacy';
       return true;
     }
-    try {
-      await this.jwt.canActivate(context);
-    } catch {
-      throw new UnauthorizedException('Invalid or missing access token');
-    }
+    await this.jwt.canActivate(context);
     req.authVia = 'bearer';
     if (req.headers['x-user-id'] !== undefined) await this.legacy.checkMismatch(req);
     this.requireEnrolment(context, req);

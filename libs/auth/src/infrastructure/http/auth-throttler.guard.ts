@@ -1,4 +1,4 @@
-import { type ExecutionContext, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import { type ExecutionContext, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import {
   normalizeIp,
   ThrottlerException,
@@ -7,6 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
+import { Counter, register } from 'prom-client';
 import { Username } from '../../domain/username';
 import { AUTH_RATE_LIMIT_KEY, type AuthRateLimitKind } from './auth.decorators';
 
@@ -24,16 +25,25 @@ export function accountTracker(req: { body?: unknown }): string {
   return typeof username === 'string' ? Username.keyOf(username) : '';
 }
 
+const METRIC = 'uyoop_dependency_unavailable_total';
+/** Shared with the exception filter, which counts the other dependencies' outages. */
+const unavailable =
+  (register.getSingleMetric(METRIC) as Counter<'dependency'> | undefined) ??
+  new Counter({
+    name: METRIC,
+    help: 'Requests that met an unavailable or too slow dependency (database, redis, vault, deadline)',
+    labelNames: ['dependency'],
+  });
+
 /**
  * @nestjs/throttler with our rules: the client address is `req.ip` (Express applies TRUSTED_PROXIES,
  * so a forged X-Forwarded-For changes nothing, RL-03); a 429 carries a literal `Retry-After` whatever
- * the throttler's name (RL-02); when the shared counter store (Redis) fails, auth routes answer 503
- * rather than go unlimited, other routes carry on (fail closed where it matters).
+ * the throttler's name (RL-02); when the shared counter store (Redis) fails or passes its deadline,
+ * auth routes answer 503 rather than go unlimited, other routes carry on (fail closed where it
+ * matters). The store logs when it goes away and comes back (RedisThrottlerStorage).
  */
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {
-  private readonly log = new Logger('RateLimit');
-
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
     // IPv6 clients are counted per /64, as one host usually holds a whole /64.
     return typeof req.ip === 'string' ? normalizeIp(req.ip, 64) : 'unknown';
@@ -44,8 +54,9 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
       return await super.handleRequest(props);
     } catch (error) {
       if (error instanceof ThrottlerException) throw error;
+      unavailable.inc({ dependency: 'redis' });
       if (rateLimitKind(props.context)) {
-        this.log.error(`Rate-limit store unavailable: ${(error as Error).message}`);
+        // The filter adds Retry-After to every 503.
         throw new ServiceUnavailableException('Sign-in is temporarily unavailable, try again shortly');
       }
       return true;

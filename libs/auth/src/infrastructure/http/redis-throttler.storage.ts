@@ -1,7 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
+import type Redis from 'ioredis';
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-import type Redis from 'ioredis';
 
 /**
  * The throttler's counters in Redis, so every instance shares one budget (RL-10). One Lua script per
@@ -20,13 +21,71 @@ end
 return {hits, ttl, blocked}
 `;
 
+/** How long a failed or timed-out command keeps the store marked unavailable before one request tries again. */
+const DEFAULT_COOLDOWN_MS = 1_000;
+
+/** Answered without asking Redis while the store is known to be failing (see {@link RedisThrottlerStorage}). */
+export class RateLimitStoreUnavailable extends Error {
+  constructor(cause: string) {
+    super(`Rate-limit store unavailable: ${cause}`);
+    this.name = 'RateLimitStoreUnavailable';
+  }
+}
+
+/**
+ * Every command has the connection's deadline (REDIS_COMMAND_TIMEOUT_MS). After a failure (Redis down,
+ * or a command past its deadline: a frozen Redis) the store fails fast for `cooldownMs`, then lets
+ * one request try again while the others still fail fast, until one succeeds. So a hung Redis costs
+ * one deadline now and then rather than one per request, and no commands pile up on its connection.
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('RateLimit');
+  private readonly cooldownMs: number;
+  private readonly now: () => number;
+  /** While failing: when the next attempt may go to Redis; 0 while Redis answers. */
+  private retryAt = 0;
+  private probing = false;
+  private lastFailure = '';
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'uyoop:rl:',
-  ) {}
+    opts: { cooldownMs?: number; now?: () => number } = {},
+  ) {
+    this.cooldownMs = opts.cooldownMs ?? DEFAULT_COOLDOWN_MS;
+    this.now = opts.now ?? Date.now;
+  }
 
   async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    const failing = this.retryAt !== 0;
+    if (failing && (this.probing || this.now() < this.retryAt))
+      throw new RateLimitStoreUnavailable(this.lastFailure);
+    if (failing) this.probing = true;
+    try {
+      const record = await this.count(key, ttl, limit, blockDuration, throttlerName);
+      if (this.retryAt !== 0) this.logger.log('Rate-limit store (Redis) reachable again');
+      this.retryAt = 0;
+      return record;
+    } catch (error) {
+      this.lastFailure = (error as Error).message;
+      if (this.retryAt === 0)
+        this.logger.warn(
+          `Rate-limit store (Redis) unavailable: ${this.lastFailure}; sign-in answers 503, other routes go unlimited until it answers again`,
+        );
+      this.retryAt = this.now() + this.cooldownMs;
+      throw error;
+    } finally {
+      if (failing) this.probing = false;
+    }
+  }
+
+  private async count(
     key: string,
     ttl: number,
     limit: number,
