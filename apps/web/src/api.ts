@@ -88,7 +88,7 @@ export function nextLink(header: string | null, origin: string): string | null {
 }
 
 export class Api {
-  private refreshing: Promise<boolean> | null = null;
+  private refreshing: Promise<boolean | ApiError> | null = null;
   /** Called once when the session cannot be renewed (refresh refused). */
   onSessionEnded: (reason: string) => void = () => undefined;
 
@@ -99,6 +99,9 @@ export class Api {
     // One with a code (a wrong 2FA code, `reauth_required`) is an answer for the user, not a token issue.
     if (res.status === 401 && auth && !(await hasErrorCode(res))) {
       const renewed = await this.refresh();
+      // The server could not answer (503, no network): the session may well be alive, so it is kept
+      // and the user is told to retry; only a refused refresh token ends it.
+      if (renewed instanceof ApiError) throw renewed;
       if (!renewed) {
         this.endSession('Your session has ended. Please sign in again.');
         throw await this.errorFrom(res);
@@ -181,8 +184,11 @@ export class Api {
     }
   }
 
-  /** One POST /token/refresh at a time; concurrent 401s wait for the same answer. */
-  private refresh(): Promise<boolean> {
+  /**
+   * One POST /token/refresh at a time; concurrent 401s wait for the same answer. true: renewed; false:
+   * refused (the session is over); an ApiError: the server could not answer (5xx, unreachable).
+   */
+  private refresh(): Promise<boolean | ApiError> {
     this.refreshing ??= (async () => {
       const tokens = tokenStore.get();
       if (!tokens) return false;
@@ -194,12 +200,13 @@ export class Api {
           credentials: 'omit',
           cache: 'no-store',
         });
+        if (res.status >= 500) return await this.errorFrom(res);
         if (!res.ok) return false;
         const body = (await res.json()) as TokenPair;
         tokenStore.set(body);
         return true;
       } catch {
-        return false;
+        return new ApiError(0, messageOf(0, null, null), null);
       }
     })().finally(() => {
       this.refreshing = null;

@@ -434,6 +434,39 @@ describeInBrowser('web SPA flows in chromium', () => {
     expect(await call<unknown[]>('GET', '/notifications?unread=true', 'notify')).toEqual([]);
   });
 
+  it('REL-FAULT-01: a refresh that meets a 503 keeps the session and says so; once the API is back the tab goes on', async () => {
+    const page = await signIn('lead');
+    const stored = "JSON.parse(sessionStorage.getItem('uyoop-cal.tokens'))";
+    const before = await page.evaluate<{ access_token: string; refresh_token: string }>(stored);
+    // The access token has expired (a broken one is refused alike) while the API cannot answer refreshes.
+    await page.evaluate(
+      `sessionStorage.setItem('uyoop-cal.tokens', JSON.stringify({ ...${stored}, access_token: 'x.y.z' }))`,
+    );
+    await page.route('**/token/refresh', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        headers: { 'Retry-After': '5' },
+        body: JSON.stringify({
+          statusCode: 503,
+          message: 'Service temporarily unavailable, try again shortly',
+        }),
+      }),
+    );
+    await page.goto('/#/notifications');
+    await page.getByText('Service temporarily unavailable, try again shortly').first().waitFor();
+    expect(await page.getByLabel('Password').count()).toBe(0);
+    expect((await page.evaluate<{ refresh_token: string }>(stored)).refresh_token).toBe(before.refresh_token);
+
+    await page.unroute('**/token/refresh');
+    await page.goto('/#/');
+    await page.goto('/#/notifications');
+    await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+    expect((await page.evaluate<{ refresh_token: string }>(stored)).refresh_token).not.toBe(
+      before.refresh_token,
+    );
+  });
+
   it('sign-in 2FA step: “Start over” goes back to the password; a used-up mfa_token sends the user back with the message', async () => {
     const page = await openPage();
     await page.goto('/');
