@@ -504,7 +504,7 @@ describe('git actions (e2e)', () => {
     ).toBe(404);
   });
 
-  it('GIT-06: an Idempotency-Key reused for another git action is a 409, and a retry is not audited again', async () => {
+  it('GIT-06: an Idempotency-Key reused for another git action is a 422 (REL-IDEM-01), and a retry is not audited again', async () => {
     const a = await approved('dev', { action: 'ls-remote' });
     const b = await approved('dev', { action: 'ls-remote' });
     const key = `reuse-${randomUUID()}`;
@@ -525,7 +525,7 @@ describe('git actions (e2e)', () => {
       .set(as('dev'))
       .set('Idempotency-Key', key)
       .send({ event_id: b });
-    expect(other.status).toBe(409);
+    expect(other.status).toBe(422);
     expect(other.body.message).toBe(
       'This Idempotency-Key already started a run of another git action: use a new key',
     );

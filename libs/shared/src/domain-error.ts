@@ -6,6 +6,8 @@ export type ErrorKind =
   | 'invalid'
   | 'not_found'
   | 'conflict'
+  /** Well-formed, but contradicts what the same request said before (a reused idempotency key). */
+  | 'unprocessable'
   | 'forbidden'
   | 'unauthenticated'
   | 'unavailable'

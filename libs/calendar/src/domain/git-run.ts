@@ -47,7 +47,7 @@ export class RepositoryNotAllowed extends DomainError {
 }
 
 export class IdempotencyKeyReused extends DomainError {
-  readonly kind = 'conflict';
+  readonly kind = 'unprocessable';
   readonly code = 'GIT.IDEMPOTENCY_KEY_REUSED';
   constructor() {
     super('This Idempotency-Key already started a run of another git action: use a new key');

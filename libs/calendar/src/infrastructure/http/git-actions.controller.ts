@@ -17,6 +17,7 @@ import {
   ApiOkResponse,
   ApiProperty,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { type Actor, CurrentActor, Roles, SecondFactorRequired } from '@uyoop/auth';
 import { uuidParam } from '@uyoop/shared';
@@ -90,7 +91,11 @@ export class GitActionsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: '8–128 letters, digits, _ or -: a retry with the same key returns the same run (GIT-06)',
+    description:
+      '8–128 letters, digits, _ or -: a retry with the same key returns the same run (GIT-06); the key sent for another git action is a 422',
+  })
+  @ApiUnprocessableEntityResponse({
+    description: 'This Idempotency-Key already started a run of another git action',
   })
   @ApiAcceptedResponse({ type: QueuedRunResponse })
   async run(
