@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
-import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
+import {
+  EventChangedMeanwhile,
+  EventForbidden,
+  EventNotFound,
+  InvalidEvent,
+} from '../domain/calendar.errors';
 import {
   assertMayChange,
   assertMayCreate,
@@ -73,7 +78,7 @@ export class ChangeEvent {
     };
     await this.uow.run(async () => {
       if (moved) await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
-      await this.events.update(updated);
+      if (!(await this.events.update(updated, event))) throw new EventChangedMeanwhile();
       await this.audit.record({
         action: 'event_updated',
         actorId: actor.id,
@@ -116,7 +121,7 @@ export class ChangeEvent {
     const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
     await this.uow.run(async () => {
       await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
-      await this.events.update(approved);
+      if (!(await this.events.update(approved, event))) throw new EventChangedMeanwhile();
       await this.audit.record({
         action: 'event_approved',
         actorId: actor.id,
@@ -138,7 +143,7 @@ export class ChangeEvent {
     if (event.createdBy === actor.id) throw new EventForbidden(`Nobody decides on their own ${subject}`);
     const rejected: CalendarEvent = { ...event, status: 'rejected', updatedAt: this.clock.now() };
     await this.uow.run(async () => {
-      await this.events.update(rejected);
+      if (!(await this.events.update(rejected, event))) throw new EventChangedMeanwhile();
       await this.audit.record({
         action: 'event_rejected',
         actorId: actor.id,

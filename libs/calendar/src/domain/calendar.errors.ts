@@ -13,6 +13,15 @@ export class EventNotFound extends DomainError {
   }
 }
 
+/** The event changed between reading and writing it: the caller reloads and decides again. */
+export class EventChangedMeanwhile extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'CALENDAR.EVENT_CHANGED';
+  constructor() {
+    super('This event was changed by someone else meanwhile: reload it and try again');
+  }
+}
+
 export class EventForbidden extends DomainError {
   readonly kind = 'forbidden';
   readonly code = 'CALENDAR.FORBIDDEN';

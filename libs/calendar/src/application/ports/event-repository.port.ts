@@ -23,7 +23,11 @@ export abstract class EventRepository {
    * always sees the first.
    */
   abstract add(event: CalendarEvent): Promise<string[]>;
-  abstract update(event: CalendarEvent): Promise<void>;
+  /**
+   * Writes the event over the version read (`previous.updatedAt`, to the millisecond); false when it
+   * changed or went away meanwhile, and nothing is written (LOG-TX-02: no stale snapshot written back).
+   */
+  abstract update(event: CalendarEvent, previous: Pick<CalendarEvent, 'updatedAt'>): Promise<boolean>;
   abstract remove(id: string): Promise<void>;
   abstract findById(id: string): Promise<CalendarEvent | null>;
   /**

@@ -122,3 +122,47 @@ describe('TypeOrmEventRepository#findOverlapping (real PostgreSQL)', () => {
     expect(owner.events.some((e) => e.extra.private === true)).toBe(true);
   });
 });
+
+describe('TypeOrmEventRepository#update (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let repo: TypeOrmEventRepository;
+  const ID = '00000000-0000-4000-8000-0000000000e1';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = new DataSource({ type: 'postgres', url: db.url });
+    await ds.initialize();
+    await ds.query(
+      `INSERT INTO users (id, username, password_hash, role) VALUES ($1, 'owner', 'x', 'PROJET')`,
+      [OWNER],
+    );
+    repo = new TypeOrmEventRepository(new TypeOrmUnitOfWork(ds));
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('LOG-TX-02: a write over a version that changed meanwhile is refused and writes nothing', async () => {
+    // Written by SQL with now(): microseconds the Date read back does not hold.
+    await ds.query(
+      `INSERT INTO events (id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at)
+       VALUES ($1, 'Release', '2030-03-03T20:00:00Z', '2030-03-03T22:00:00Z', 'deployment_window',
+               '{"environment":"prod"}', 'pending', $2, now(), now())`,
+      [ID, OWNER],
+    );
+    const read = (await repo.findById(ID))!;
+    // The version read, though a Date holds only its milliseconds, is the stored one.
+    const approved = {
+      ...read,
+      status: 'approved' as const,
+      updatedAt: new Date(read.updatedAt.getTime() + 5),
+    };
+    const edited = { ...read, title: 'Release (moved)', updatedAt: new Date(read.updatedAt.getTime() + 7) };
+    await expect(repo.update(approved, read)).resolves.toBe(true);
+    // The edit was prepared from the same, now stale, snapshot: it must not undo the approval.
+    await expect(repo.update(edited, read)).resolves.toBe(false);
+    expect(await repo.findById(ID)).toMatchObject({ title: 'Release', status: 'approved' });
+  });
+});

@@ -81,11 +81,24 @@ export class TypeOrmEventRepository extends EventRepository {
     });
   }
 
-  async update(e: CalendarEvent): Promise<void> {
-    await this.db.query(
-      `UPDATE events SET title = $2, starts_at = $3, ends_at = $4, type = $5, extra = $6, status = $7, updated_at = $8 WHERE id = $1`,
-      [e.id, e.title, e.start, e.end, e.type, JSON.stringify(e.extra), e.status, e.updatedAt],
+  async update(e: CalendarEvent, previous: Pick<CalendarEvent, 'updatedAt'>): Promise<boolean> {
+    // A Date holds milliseconds, the column microseconds: the version read is compared at the former.
+    const written = await this.db.exec(
+      `UPDATE events SET title = $2, starts_at = $3, ends_at = $4, type = $5, extra = $6, status = $7, updated_at = $8
+        WHERE id = $1 AND date_trunc('milliseconds', updated_at) = date_trunc('milliseconds', $9::timestamptz)`,
+      [
+        e.id,
+        e.title,
+        e.start,
+        e.end,
+        e.type,
+        JSON.stringify(e.extra),
+        e.status,
+        e.updatedAt,
+        previous.updatedAt,
+      ],
     );
+    return written.affected === 1;
   }
 
   async remove(id: string): Promise<void> {
