@@ -16,6 +16,10 @@ export type { Notification, NotificationKind } from './notifications';
 export { requestContext, currentRequestFacts, outsideRequest } from './infrastructure/http/request-context';
 export { SharedModule } from './infrastructure/shared.module';
 export { sql } from './infrastructure/sql';
+export {
+  countDependencyUnavailable,
+  type UnavailableDependency,
+} from './infrastructure/metrics/dependency-unavailable';
 export { TypeOrmUnitOfWork } from './infrastructure/persistence/typeorm-unit-of-work';
 export type { SqlResult } from './infrastructure/sql';
 export { uuidParam } from './infrastructure/http/uuid-param';

@@ -6,9 +6,14 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { AuditLog, type ErrorKind, isDomainError } from '@uyoop/shared';
+import {
+  AuditLog,
+  countDependencyUnavailable,
+  type ErrorKind,
+  isDomainError,
+  type UnavailableDependency,
+} from '@uyoop/shared';
 import type { Request, Response } from 'express';
-import { Counter, register } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { errorBody, type ErrorBody } from './error-body';
 
@@ -77,17 +82,7 @@ const REDIS_NAMES = new Set(['MaxRetriesPerRequestError', 'RateLimitStoreUnavail
 /** Our own deadlines: AbortSignal.timeout(), rxjs timeout(), terminus. */
 const DEADLINE_NAMES = new Set(['TimeoutError']);
 
-type Dependency = 'database' | 'redis' | 'vault' | 'deadline';
-
-const METRIC = 'uyoop_dependency_unavailable_total';
-/** Shared with the rate-limit guard, which counts the Redis outages it absorbs. */
-const unavailableCounter =
-  (register.getSingleMetric(METRIC) as Counter<'dependency'> | undefined) ??
-  new Counter({
-    name: METRIC,
-    help: 'Requests that met an unavailable or too slow dependency (database, redis, vault, deadline)',
-    labelNames: ['dependency'],
-  });
+type Dependency = UnavailableDependency;
 
 /**
  * The one place where errors become HTTP answers. Domain errors map by kind; anything unexpected is
@@ -178,7 +173,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (parserError) return errorBody(parserError[0], parserError[1], { requestId });
     const dependency = unavailableDependency(exception);
     if (dependency) {
-      unavailableCounter.inc({ dependency });
+      countDependencyUnavailable(dependency);
       this.logger.error({ err: describe(exception), dependency, requestId }, 'Dependency unavailable');
       return errorBody(HttpStatus.SERVICE_UNAVAILABLE, 'Service temporarily unavailable, try again shortly', {
         requestId,

@@ -7,7 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { Counter, register } from 'prom-client';
+import { countDependencyUnavailable } from '@uyoop/shared';
 import { Username } from '../../domain/username';
 import { AUTH_RATE_LIMIT_KEY, type AuthRateLimitKind } from './auth.decorators';
 
@@ -24,16 +24,6 @@ export function accountTracker(req: { body?: unknown }): string {
   const username = (req.body as { username?: unknown } | undefined)?.username;
   return typeof username === 'string' ? Username.keyOf(username) : '';
 }
-
-const METRIC = 'uyoop_dependency_unavailable_total';
-/** Shared with the exception filter, which counts the other dependencies' outages. */
-const unavailable =
-  (register.getSingleMetric(METRIC) as Counter<'dependency'> | undefined) ??
-  new Counter({
-    name: METRIC,
-    help: 'Requests that met an unavailable or too slow dependency (database, redis, vault, deadline)',
-    labelNames: ['dependency'],
-  });
 
 /**
  * @nestjs/throttler with our rules: the client address is `req.ip` (Express applies TRUSTED_PROXIES,
@@ -54,7 +44,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
       return await super.handleRequest(props);
     } catch (error) {
       if (error instanceof ThrottlerException) throw error;
-      unavailable.inc({ dependency: 'redis' });
+      countDependencyUnavailable('redis');
       if (rateLimitKind(props.context)) {
         // The filter adds Retry-After to every 503.
         throw new ServiceUnavailableException('Sign-in is temporarily unavailable, try again shortly');
