@@ -87,3 +87,17 @@ export async function enableTwoFactor(
     throw new Error(`2FA enable failed: ${enable.status} ${JSON.stringify(enable.body)}`);
   return { phone, backupCodes: enable.body.backup_codes as string[] };
 }
+
+/** Seeds one user per entry (name → role) and signs each in: their ids and tokens by name. */
+export async function seedAndLogin<Name extends string>(
+  app: INestApplication,
+  roles: Record<Name, Role>,
+): Promise<{ ids: Record<Name, string>; tokens: Record<Name, Tokens> }> {
+  const ids = {} as Record<Name, string>;
+  const tokens = {} as Record<Name, Tokens>;
+  for (const [name, role] of Object.entries(roles) as [Name, Role][]) {
+    ids[name] = (await seedUser(app, name, role)).id;
+    tokens[name] = await login(app, name);
+  }
+  return { ids, tokens };
+}

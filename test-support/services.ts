@@ -220,6 +220,38 @@ function postgresIds(): { uid: number; gid: number } {
 }
 
 /**
+ * Starts a supervised server and waits until `ready`; on failure its folder is removed. The pid is
+ * left for the caller to expose as a getter (a spread would freeze it at its value now).
+ */
+async function supervise(
+  server: Supervised,
+  port: number,
+  root: string,
+  ready: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<Omit<ServiceProcess, 'pid'>> {
+  const start = () => server.start(ready, timeoutMs);
+  try {
+    await start();
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    port,
+    freeze: () => server.signal('SIGSTOP'),
+    thaw: () => server.signal('SIGCONT'),
+    stop: () => server.stop(),
+    start,
+    output: () => server.output(),
+    async dispose() {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
  * A throw-away PostgreSQL cluster (initdb into a temp folder owned by the `postgres` OS user, trust
  * authentication, loopback only, fsync off). PostgreSQL refuses to run as root, so when we are root
  * both initdb and the server run with the postgres user's uid/gid (the spawned pid is the postmaster
@@ -267,28 +299,13 @@ export async function startPostgres(): Promise<PostgresService> {
     { cwd: root, env, ...asPostgres },
     'SIGINT',
   );
-  const start = () => server.start(() => postgresAccepts(port), 20_000);
-  try {
-    await start();
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    throw error;
-  }
+  const service = await supervise(server, port, root, () => postgresAccepts(port), 20_000);
   return {
-    port,
+    ...service,
     get pid() {
       return server.pid;
     },
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
-    freeze: () => server.signal('SIGSTOP'),
-    thaw: () => server.signal('SIGCONT'),
-    stop: () => server.stop(),
-    start,
-    output: () => server.output(),
-    async dispose() {
-      await server.stop();
-      rmSync(root, { recursive: true, force: true });
-    },
   };
 }
 
@@ -304,27 +321,12 @@ export async function startRedis(): Promise<RedisService> {
     'SIGTERM',
   );
   const ping = { send: 'PING\r\n', expect: /^\+PONG\r\n/ };
-  const start = () => server.start(() => portAnswers(port, ping), 10_000);
-  try {
-    await start();
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    throw error;
-  }
+  const service = await supervise(server, port, root, () => portAnswers(port, ping), 10_000);
   return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
+    ...service,
     get pid() {
       return server.pid;
     },
-    freeze: () => server.signal('SIGSTOP'),
-    thaw: () => server.signal('SIGCONT'),
-    stop: () => server.stop(),
-    start,
-    output: () => server.output(),
-    async dispose() {
-      await server.stop();
-      rmSync(root, { recursive: true, force: true });
-    },
+    url: `redis://127.0.0.1:${port}`,
   };
 }

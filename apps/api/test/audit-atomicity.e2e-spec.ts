@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
-import { enableTwoFactor, login, seedUser, type Tokens } from '../../../test-support/auth';
+import { enableTwoFactor, login, seedAndLogin, seedUser, type Tokens } from '../../../test-support/auth';
 import { Authenticator } from '../../../test-support/totp';
 
 /**
@@ -21,8 +21,8 @@ const window = {
 describe('LOG-TX-01: no change without its audit entry (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
-  const tokens: Record<string, Tokens> = {};
-  const ids: Record<string, string> = {};
+  let tokens: Record<string, Tokens> = {};
+  let ids: Record<string, string> = {};
   const http = () => request(t.app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]!.access}` });
   const one = async <T>(sql: string, params: unknown[] = []) => ((await db.query(sql, params)) as T[])[0];
@@ -48,14 +48,7 @@ describe('LOG-TX-01: no change without its audit entry (e2e)', () => {
     await db.query(
       `CREATE TRIGGER test_audit_fault BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION test_audit_fault()`,
     );
-    for (const [name, role] of [
-      ['admin', 'ADMIN'],
-      ['projet', 'PROJET'],
-      ['dev', 'DEV'],
-    ] as const) {
-      ids[name] = (await seedUser(t.app, name, role)).id;
-      tokens[name] = await login(t.app, name);
-    }
+    ({ ids, tokens } = await seedAndLogin(t.app, { admin: 'ADMIN', projet: 'PROJET', dev: 'DEV' }));
   });
   afterEach(() => db.query(`DELETE FROM test_audit_fault`));
   afterAll(() => t.close());

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
-import { login, seedUser, type Tokens } from '../../../test-support/auth';
+import { seedAndLogin, seedUser, type Tokens } from '../../../test-support/auth';
 
 /**
  * VAL-07 / VAL-NULL-01: one rule at the edge. Every string of every body, query and path parameter is
@@ -32,8 +32,7 @@ const window = {
 describe('hostile input (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
-  const tokens: Record<string, Tokens> = {};
-  const ids: Record<string, string> = {};
+  let tokens: Record<string, Tokens> = {};
   const http = () => request(t.app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]!.access}` });
   const count = async (sql: string, params: unknown[] = []) =>
@@ -42,13 +41,7 @@ describe('hostile input (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '1000' });
     db = t.app.get(DataSource);
-    for (const [name, role] of [
-      ['admin', 'ADMIN'],
-      ['projet', 'PROJET'],
-    ] as const) {
-      ids[name] = (await seedUser(t.app, name, role)).id;
-      tokens[name] = await login(t.app, name);
-    }
+    ({ tokens } = await seedAndLogin(t.app, { admin: 'ADMIN', projet: 'PROJET' }));
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
-import { login, seedUser, type Tokens } from '../../../test-support/auth';
+import { seedAndLogin, type Tokens } from '../../../test-support/auth';
 
 /** REL-IDEM-01: every creating POST honours Idempotency-Key — exactly one creation per key. */
 const meeting = {
@@ -15,7 +15,7 @@ const meeting = {
 describe('REL-IDEM-01: Idempotency-Key on creating POSTs (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
-  const tokens: Record<string, Tokens> = {};
+  let tokens: Record<string, Tokens> = {};
   const http = () => request(t.app.getHttpServer());
   const as = (who: string) => ({ Authorization: `Bearer ${tokens[who]!.access}` });
   const count = async (sql: string, params: unknown[]) =>
@@ -26,14 +26,7 @@ describe('REL-IDEM-01: Idempotency-Key on creating POSTs (e2e)', () => {
   beforeAll(async () => {
     t = await createTestApp({ RATE_LIMIT_LOGIN_PER_MINUTE: '1000' });
     db = t.app.get(DataSource);
-    for (const [name, role] of [
-      ['admin', 'ADMIN'],
-      ['projet', 'PROJET'],
-      ['other', 'PROJET'],
-    ] as const) {
-      await seedUser(t.app, name, role);
-      tokens[name] = await login(t.app, name);
-    }
+    ({ tokens } = await seedAndLogin(t.app, { admin: 'ADMIN', projet: 'PROJET', other: 'PROJET' }));
   });
   afterAll(() => t.close());
 

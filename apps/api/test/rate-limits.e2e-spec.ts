@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { PASSWORD, randomClientIp, seedUser } from '../../../test-support/auth';
-import { freePort } from '../../../test-support/process';
+import { startRedis } from '../../../test-support/services';
 
 /**
  * Rate limits of the auth endpoints (security-requirements.md section B, RL-01..RL-04, RL-07, RL-10)
@@ -300,62 +297,6 @@ describe('RL-10: limiter state is shared across app instances (Redis)', () => {
 
 // --- Redis failure --------------------------------------------------------------------------------
 
-interface RedisProcess {
-  proc: ChildProcess;
-  output: () => string;
-}
-
-function redisAnswersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    let data = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      data += chunk.toString();
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<RedisProcess> {
-  const proc = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const started = Date.now();
-  while (Date.now() - started < 10_000) {
-    if (proc.exitCode !== null || proc.signalCode !== null) {
-      throw new Error(`redis-server exited early: ${out}`);
-    }
-    if (await redisAnswersPing(port)) return { proc, output: () => out };
-    await sleep(50);
-  }
-  await stopRedis({ proc, output: () => out });
-  throw new Error(`redis-server did not answer on port ${port}: ${out}`);
-}
-
-/** Stops our own redis-server by its pid (SIGTERM, SIGKILL after 5 s) and waits for it to exit. */
-async function stopRedis(r: RedisProcess | undefined): Promise<void> {
-  if (!r || r.proc.exitCode !== null || r.proc.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => r.proc.once('exit', () => resolve()));
-  process.kill(r.proc.pid!, 'SIGTERM');
-  const timer = setTimeout(() => {
-    if (r.proc.exitCode === null && r.proc.signalCode === null) process.kill(r.proc.pid!, 'SIGKILL');
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function pollUntil(timeoutMs: number, probe: () => Promise<boolean>, what: string): Promise<void> {
@@ -369,11 +310,10 @@ async function pollUntil(timeoutMs: number, probe: () => Promise<boolean>, what:
 
 describe('Redis failure: auth routes fail closed, the rest carries on, recovery without restart', () => {
   it('RL-10: with its Redis stopped, POST /login is 503 while /health/live is 200 and /health reports redis down; after a restart of redis-server /login works again', async () => {
-    const port = await freePort();
-    let redis: RedisProcess | undefined = await startRedis(port);
+    const redis = await startRedis();
     let t: TestApp | undefined;
     try {
-      t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${port}`, ...TRUSTED });
+      t = await createTestApp({ REDIS_URL: redis.url, ...TRUSTED });
       const app = t;
       const http = () => request(app.app.getHttpServer());
       const user = await seedUser(app.app, `rl-redis-${uniq()}`, 'DEV');
@@ -383,8 +323,7 @@ describe('Redis failure: auth routes fail closed, the rest carries on, recovery 
       expect(healthy.status).toBe(200);
       expect(healthy.body.info).toEqual({ database: { status: 'up' }, redis: { status: 'up' } });
 
-      await stopRedis(redis);
-      redis = undefined;
+      await redis.stop();
       await pollUntil(
         5_000,
         async () => (await http().get('/health')).body?.info?.redis?.status === 'down',
@@ -415,7 +354,7 @@ describe('Redis failure: auth routes fail closed, the rest carries on, recovery 
       expect(health.body.info).toEqual({ database: { status: 'up' }, redis: { status: 'down' } });
 
       // Same port, no app restart: ioredis reconnects by itself.
-      redis = await startRedis(port);
+      await redis.start();
       let last: Res | undefined;
       await pollUntil(
         10_000,
@@ -430,7 +369,7 @@ describe('Redis failure: auth routes fail closed, the rest carries on, recovery 
       expect((await http().get('/health')).status).toBe(200);
     } finally {
       await t?.close();
-      await stopRedis(redis);
+      await redis.dispose();
     }
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import type { Request, Response } from 'express';
 import { Idempotent, uuidParam } from '@uyoop/shared';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -47,6 +48,10 @@ function nextPage(req: Request, q: ListEventsQuery, cursor: string): string {
   params.set('cursor', cursor);
   return `${req.originalUrl.split('?')[0] ?? ''}?${params.toString()}`;
 }
+
+const CHANGED_MEANWHILE =
+  'Someone else changed the event since it was read (CALENDAR.EVENT_CHANGED): reload it and decide again';
+const FROZEN_OR_CHANGED = `A freeze covers it (CALENDAR.FROZEN; an ADMIN may send override_reason), or: ${CHANGED_MEANWHILE}`;
 
 @ApiTags('events')
 @ApiBearerAuth('bearer')
@@ -129,6 +134,7 @@ export class EventsController {
   @Authenticated()
   @LegacyAllowed()
   @ApiOkResponse({ type: EventResponse })
+  @ApiConflictResponse({ description: FROZEN_OR_CHANGED })
   async update(
     @Param('id', uuid) id: string,
     @Body() body: UpdateEventRequest,
@@ -162,6 +168,7 @@ export class EventsController {
   @Roles('ADMIN')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: EventResponse })
+  @ApiConflictResponse({ description: CHANGED_MEANWHILE })
   async reject(
     @Param('id', uuid) id: string,
     @Body() body: ApproveRequest,
@@ -174,6 +181,7 @@ export class EventsController {
   @Roles('ADMIN')
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: EventResponse })
+  @ApiConflictResponse({ description: FROZEN_OR_CHANGED })
   async approve(
     @Param('id', uuid) id: string,
     @Body() body: ApproveRequest,
