@@ -10,7 +10,10 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/[^/]+/src/domain/', pathNot: '\\.spec\\.ts$' },
       to: {
-        pathNot: ['^libs/[^/]+/src/domain/', '^libs/shared/src/(domain-error|clock|ids|audit|index)\\.ts$'],
+        pathNot: [
+          '^libs/[^/]+/src/domain/',
+          '^libs/shared/src/(domain-error|clock|ids|audit|actor|role|time|unit-of-work|index)\\.ts$',
+        ],
         dependencyTypesNot: ['core'],
       },
     },
@@ -23,7 +26,7 @@ module.exports = {
       to: {
         pathNot: [
           '^libs/$1/src/(domain|application)/',
-          '^libs/shared/src/(domain-error|clock|ids|audit|index)\\.ts$',
+          '^libs/shared/src/(domain-error|clock|ids|audit|actor|role|time|unit-of-work|index)\\.ts$',
           '^node_modules/@nestjs/common/',
         ],
         dependencyTypesNot: ['core'],
@@ -36,7 +39,11 @@ module.exports = {
       from: { path: '^libs/([^/]+)/src/' },
       to: {
         path: '^libs/([^/]+)/src/',
-        pathNot: ['^libs/$1/src/', '^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/src/testing/index\\.ts$'],
+        pathNot: [
+          '^libs/$1/src/',
+          '^libs/[^/]+/src/(index|nest)\\.ts$',
+          '^libs/[^/]+/src/testing/index\\.ts$',
+        ],
       },
     },
     {
@@ -46,7 +53,7 @@ module.exports = {
       from: { path: '^apps/' },
       to: {
         path: '^libs/[^/]+/src/',
-        pathNot: ['^libs/[^/]+/src/index\\.ts$', '^libs/[^/]+/src/testing/index\\.ts$'],
+        pathNot: ['^libs/[^/]+/src/(index|nest)\\.ts$', '^libs/[^/]+/src/testing/index\\.ts$'],
       },
     },
     {

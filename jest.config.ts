@@ -33,6 +33,7 @@ const esmPackages = [
 
 const moduleNameMapper = {
   '^@uyoop/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
+  '^@uyoop/shared/nest$': '<rootDir>/libs/shared/src/nest.ts',
   '^@uyoop/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
 };
 

@@ -16,7 +16,7 @@ import {
   vaultInit,
   type VaultInitOptions,
 } from './vault-init';
-import { keyNameFor } from '../libs/two-factor/src/application/setup-two-factor.use-case';
+import { keyNameFor } from '@uyoop/auth';
 
 let vault: VaultEmulator;
 let dir: string;

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { PasswordHasher, type Role, User, UserRepository, Username } from '@uyoop/auth';
-import { newId } from '@uyoop/shared';
+import { PasswordHasher, User, UserRepository, Username } from '@uyoop/auth';
+import { newId, type Role } from '@uyoop/shared';
 import request from 'supertest';
 import { Authenticator, type AuthenticatorOptions } from './totp';
 

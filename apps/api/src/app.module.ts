@@ -1,6 +1,7 @@
 import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { AuthModule, RedisThrottlerStorage } from '@uyoop/auth';
+import { ActivityModule } from '@uyoop/activity';
+import { AuthModule, RedisThrottlerStorage, UsersCoreModule } from '@uyoop/auth';
 import {
   SecretsModule,
   VaultClient,
@@ -8,11 +9,9 @@ import {
   vaultEnrolClientOptionsFrom,
 } from '@uyoop/secrets';
 import { CalendarModule } from '@uyoop/calendar';
-import { requestContext, SharedModule } from '@uyoop/shared';
-import { TwoFactorModule } from '@uyoop/two-factor';
+import { requestContext, SharedModule } from '@uyoop/shared/nest';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { AuditController } from './audit/audit.controller';
 import { authConfigFrom } from './auth/auth-config.factory';
 import { configuredOrLocalKey } from './auth/signing-keys';
 import { gitOptionsFrom } from './config/git-options';
@@ -29,7 +28,6 @@ import { createValidationPipe } from './http/validation';
 import { loadWebApp, webAppMiddleware } from './http/web-app';
 import { loggerParams } from './logging/logging';
 import { MetricsController } from './metrics/metrics.controller';
-import { NotificationsController } from './notifications/notifications.controller';
 import { OpenApiController, OpenApiDocument } from './openapi/openapi';
 import { RedisConnection, RedisModule } from './redis/redis.module';
 import { BootstrapAdminOnStart } from './startup/bootstrap-admin-on-start';
@@ -56,18 +54,21 @@ export class AppModule implements NestModule {
         AppConfigModule.forRoot(env),
         LoggerModule.forRoot(loggerParams(env, opts.logDestination)),
         SharedModule,
+        ActivityModule,
         SecretsModule.forRoot(vault),
         RedisModule.forRoot(redis),
         DatabaseModule,
+        // BootstrapAdminOnStart creates the first ADMIN from the environment.
+        UsersCoreModule,
         AuthModule.register({
           config,
           throttlerStorage: redis ? new RedisThrottlerStorage(redis.client) : undefined,
+          twoFactor: { vault, vaultEnrolment, sealingKey },
         }),
-        TwoFactorModule.register({ vault, vaultEnrolment, sealingKey }),
         CalendarModule.register({ git: gitOptionsFrom(env) }),
         HealthModule,
       ],
-      controllers: [OpenApiController, MetricsController, AuditController, NotificationsController],
+      controllers: [OpenApiController, MetricsController],
       providers: [
         OpenApiDocument,
         BootstrapAdminOnStart,

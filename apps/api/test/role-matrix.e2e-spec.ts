@@ -1,5 +1,4 @@
-import { type Role } from '@uyoop/auth';
-import { newId } from '@uyoop/shared';
+import { newId, type Role } from '@uyoop/shared';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../../../test-support/app';
 import { login, seedUser, type Tokens } from '../../../test-support/auth';

@@ -1,5 +1,8 @@
+// The identity context: accounts, sign-in with its second factor, sessions, and the guard chain.
+// Other contexts use its route decorators, import `UsersCoreModule` and ask `AccountStanding`.
 export { AuthModule, UsersCoreModule } from './infrastructure/auth.module';
 export type { AuthModuleOptions } from './infrastructure/auth.module';
+export type { TwoFactorOptions } from './infrastructure/two-factor/two-factor.providers';
 export { AuthConfig, JWT_AUDIENCE, JWT_ISSUER } from './infrastructure/auth.config';
 export type { SigningKey, LegacyHeaderConfig, RateLimitConfig } from './infrastructure/auth.config';
 export { AuthSettings } from './application/auth-settings';
@@ -13,25 +16,21 @@ export {
   AllowedBeforeEnrolment,
   RecentAuthentication,
   SecondFactorRequired,
-  CurrentUser,
   CurrentActor,
   PUBLIC_KEY,
   ROLES_KEY,
   AUTHENTICATED_KEY,
 } from './infrastructure/http/auth.decorators';
-export type { Actor } from './application/actor';
 export { UserRecord } from './infrastructure/persistence/user.record';
 export { CreateAdmin } from './application/create-admin.use-case';
 export type { CreateAdminCommand } from './application/create-admin.use-case';
 export { BootstrapAdmin } from './application/bootstrap-admin.use-case';
 export type { BootstrapOutcome } from './application/bootstrap-admin.use-case';
+export { AccountStanding } from './application/account-standing';
+export type { Standing } from './application/account-standing';
 export { UserRepository } from './application/ports/user-repository.port';
 export { PasswordHasher } from './application/ports/password-hasher.port';
-export { SecondFactor } from './application/ports/second-factor.port';
-export type { SecondFactorCheck } from './application/ports/second-factor.port';
-export { SessionRepository } from './application/ports/session-repository.port';
 export { User } from './domain/user';
-export { ROLES, isRole } from './domain/role';
-export type { Role } from './domain/role';
 export { Username } from './domain/username';
 export { PASSWORD_MIN_LENGTH, PASSWORD_MAX_BYTES } from './domain/password-policy';
+export { keyNameFor } from './application/two-factor/setup-two-factor.use-case';

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { UsersCoreModule } from '@uyoop/auth';
 import { SecretsModule, VaultClient, vaultClientOptionsFrom } from '@uyoop/secrets';
-import { SharedModule } from '@uyoop/shared';
+import { SharedModule } from '@uyoop/shared/nest';
 import { AppConfigModule } from '../config/config.module';
 import type { Env } from '../config/env';
 import { DatabaseModule } from '../database/database.module';

@@ -6,13 +6,8 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import {
-  AuditLog,
-  countDependencyUnavailable,
-  type ErrorKind,
-  isDomainError,
-  type UnavailableDependency,
-} from '@uyoop/shared';
+import { AuditLog, type ErrorKind, isDomainError } from '@uyoop/shared';
+import { countDependencyUnavailable, type UnavailableDependency } from '@uyoop/shared/nest';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { errorBody, type ErrorBody } from './error-body';

@@ -7,7 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IDEMPOTENT_KEY, TypeOrmUnitOfWork } from '@uyoop/shared';
+import { IDEMPOTENT_KEY, TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';

@@ -5,7 +5,7 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
-import { textProblem, textProblems } from '@uyoop/shared';
+import { textProblem, textProblems } from '@uyoop/shared/nest';
 
 /** Where @nestjs/swagger keeps each DTO property's schema (ApiProperty): the OpenAPI document's source. */
 const SCHEMA_KEY = 'swagger/apiModelProperties';

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, newId, type Role, UnitOfWork } from '@uyoop/shared';
 import { NotAllowed } from '../domain/auth.errors';
 import { PasswordPolicy } from '../domain/password-policy';
-import type { Role } from '../domain/role';
 import { User } from '../domain/user';
 import { Username } from '../domain/username';
-import type { Actor } from './actor';
 import { CommonPasswordList } from './ports/common-password-list.port';
 import { PasswordHasher } from './ports/password-hasher.port';
 import { UserRepository } from './ports/user-repository.port';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import { LastAdmin, NotAllowed, UserNotFound } from '../domain/auth.errors';
-import type { Actor } from './actor';
 import { SessionRepository } from './ports/session-repository.port';
 import { UserRepository } from './ports/user-repository.port';
 

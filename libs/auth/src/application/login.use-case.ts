@@ -9,9 +9,10 @@ import { AuthSettings } from './auth-settings';
 import { AccountLockout } from './ports/account-lockout.port';
 import { MfaChallengeRepository } from './ports/mfa-challenge-repository.port';
 import { PasswordHasher } from './ports/password-hasher.port';
-import { SecondFactor } from './ports/second-factor.port';
 import { UserRepository } from './ports/user-repository.port';
 import { type ClientInfo, SessionStarter, type SessionTokens } from './session-starter';
+import { SignInFailures } from './sign-in-failures';
+import { CodeVerifier } from './two-factor/code-verifier';
 
 export interface LoginCommand {
   username: string;
@@ -36,7 +37,8 @@ export class Login {
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
     private readonly lockout: AccountLockout,
-    private readonly secondFactor: SecondFactor,
+    private readonly codes: CodeVerifier,
+    private readonly failures: SignInFailures,
     private readonly challenges: MfaChallengeRepository,
     private readonly sessions: SessionStarter,
     private readonly audit: AuditLog,
@@ -63,10 +65,12 @@ export class Login {
     const lockedUntil = await this.lockout.lockedUntil(user.id, now);
     const check = await this.hasher.verify(user.passwordHash, cmd.password);
     if (lockedUntil) {
-      await this.fail(user, ip, 'locked', false);
+      await this.failures.record(user, ip, 'locked');
+      throw new InvalidCredentials();
     }
     if (!check.matches || !user.isActive) {
-      await this.fail(user, ip, check.matches ? 'inactive' : 'wrong_password', check.matches === false);
+      await this.failures.record(user, ip, check.matches ? 'inactive' : 'wrong_password');
+      throw new InvalidCredentials();
     }
     if (check.needsRehash) {
       const previous = user.passwordHash;
@@ -88,10 +92,10 @@ export class Login {
         });
         return { kind: 'second-factor-required', mfaToken: challenge.token };
       }
-      const check = await this.secondFactor.verify(user.id, cmd.totpCode);
+      const check = await this.codes.verifyAny(user.id, cmd.totpCode);
       if (!check.accepted) {
-        const reason = check.countsAsFailure ? 'wrong_2fa_code' : '2fa_code_too_soon';
-        return this.fail(user, ip, reason, check.countsAsFailure, new InvalidSecondFactor());
+        await this.failures.record(user, ip, check.tooSoon ? '2fa_code_too_soon' : 'wrong_2fa_code');
+        throw new InvalidSecondFactor();
       }
       backupCodesRemaining = check.backupCodesRemaining;
     }
@@ -108,31 +112,5 @@ export class Login {
       return started;
     });
     return { kind: 'signed-in', user, tokens, backupCodesRemaining };
-  }
-
-  private async fail(
-    user: User,
-    ip: string | null,
-    reason: string,
-    counts: boolean,
-    error: Error = new InvalidCredentials(),
-  ): Promise<never> {
-    await this.uow.run(async () => {
-      const lockedNow = counts
-        ? await this.lockout.recordFailure(user.id, this.clock.now(), this.settings.lockout)
-        : null;
-      await this.audit.record({ action: 'login_failed', actorId: user.id, ip, details: { reason } });
-      if (lockedNow) {
-        await this.audit.record({
-          action: 'account_locked',
-          actorId: user.id,
-          targetType: 'user',
-          targetId: user.id,
-          ip,
-          details: { until: lockedNow.toISOString() },
-        });
-      }
-    });
-    throw error;
   }
 }

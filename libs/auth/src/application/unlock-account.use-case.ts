@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, UnitOfWork } from '@uyoop/shared';
 import { NotAllowed, UserNotFound } from '../domain/auth.errors';
-import type { Actor } from './actor';
 import { AccountLockout } from './ports/account-lockout.port';
 import { UserRepository } from './ports/user-repository.port';
 

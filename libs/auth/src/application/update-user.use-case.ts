@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { type AuditAction, AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { type Actor, type AuditAction, AuditLog, Clock, type Role, UnitOfWork } from '@uyoop/shared';
 import { LastAdmin, NotAllowed, UserNotFound, WrongCurrentPassword } from '../domain/auth.errors';
 import { PasswordPolicy } from '../domain/password-policy';
-import type { Role } from '../domain/role';
 import type { User } from '../domain/user';
-import type { Actor } from './actor';
 import { CommonPasswordList } from './ports/common-password-list.port';
 import { PasswordHasher } from './ports/password-hasher.port';
 import { SessionRepository } from './ports/session-repository.port';

@@ -6,9 +6,10 @@ import type { User } from '../domain/user';
 import { AuthSettings } from './auth-settings';
 import { AccountLockout } from './ports/account-lockout.port';
 import { MfaChallengeRepository } from './ports/mfa-challenge-repository.port';
-import { SecondFactor } from './ports/second-factor.port';
 import { UserRepository } from './ports/user-repository.port';
 import { type ClientInfo, SessionStarter, type SessionTokens } from './session-starter';
+import { SignInFailures } from './sign-in-failures';
+import { CodeVerifier } from './two-factor/code-verifier';
 
 /**
  * The second step of a login: the `mfa_token` names the user who passed the password step; nothing
@@ -19,7 +20,8 @@ export class VerifySecondFactor {
   constructor(
     private readonly challenges: MfaChallengeRepository,
     private readonly users: UserRepository,
-    private readonly secondFactor: SecondFactor,
+    private readonly codes: CodeVerifier,
+    private readonly failures: SignInFailures,
     private readonly lockout: AccountLockout,
     private readonly sessions: SessionStarter,
     private readonly audit: AuditLog,
@@ -41,29 +43,13 @@ export class VerifySecondFactor {
     const user = await this.users.findById(userId);
     if (!user || !user.isActive) throw new InvalidMfaToken();
     const locked = await this.lockout.lockedUntil(user.id, now);
-    const check = locked ? null : await this.secondFactor.verify(user.id, code);
+    const check = locked ? null : await this.codes.verifyAny(user.id, code);
     if (!check?.accepted) {
-      const counts = check?.countsAsFailure ?? false;
-      const reason = locked ? 'locked' : counts ? 'wrong_2fa_code' : '2fa_code_too_soon';
-      await this.uow.run(async () => {
-        const lockedNow = counts
-          ? await this.lockout.recordFailure(user.id, now, this.settings.lockout)
-          : null;
-        await this.audit.record({
-          action: 'login_failed',
-          actorId: user.id,
-          ip: client.ip,
-          details: { reason },
-        });
-        if (lockedNow)
-          await this.audit.record({
-            action: 'account_locked',
-            actorId: user.id,
-            targetType: 'user',
-            targetId: user.id,
-            ip: client.ip,
-          });
-      });
+      await this.failures.record(
+        user,
+        client.ip,
+        check === null ? 'locked' : check.tooSoon ? '2fa_code_too_soon' : 'wrong_2fa_code',
+      );
       throw new InvalidSecondFactor();
     }
     const tokens = await this.uow.run(async () => {

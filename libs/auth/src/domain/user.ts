@@ -1,4 +1,4 @@
-import type { Role } from './role';
+import type { Role } from '@uyoop/shared';
 import type { Username } from './username';
 
 export interface UserProps {

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountStanding } from '../application/account-standing';
 import { AuthSettings } from '../application/auth-settings';
 import { AuthenticateAccess } from '../application/authenticate-access.use-case';
 import { BootstrapAdmin } from '../application/bootstrap-admin.use-case';
@@ -21,8 +22,11 @@ import { PasswordHasher } from '../application/ports/password-hasher.port';
 import { SessionRepository } from '../application/ports/session-repository.port';
 import { UserRepository } from '../application/ports/user-repository.port';
 import { RefreshSession } from '../application/refresh-session.use-case';
+import { ListSessions } from '../application/list-sessions.use-case';
+import { RevokeAllSessions } from '../application/revoke-all-sessions.use-case';
+import { RevokeSession } from '../application/revoke-session.use-case';
 import { SessionStarter } from '../application/session-starter';
-import { ManageSessions } from '../application/manage-sessions.use-case';
+import { SignInFailures } from '../application/sign-in-failures';
 import { UnlockAccount } from '../application/unlock-account.use-case';
 import { UpdateUser } from '../application/update-user.use-case';
 import { VerifySecondFactor } from '../application/verify-second-factor.use-case';
@@ -50,13 +54,22 @@ import { TypeOrmUserRepository } from './persistence/typeorm-user.repository';
 import { UserRecord } from './persistence/user.record';
 import { JwtAccessTokenIssuer } from './tokens/jwt-access-token.issuer';
 import { JwtStrategy } from './tokens/jwt.strategy';
+import {
+  type TwoFactorOptions,
+  TWO_FACTOR_CONTROLLERS,
+  twoFactorProviders,
+} from './two-factor/two-factor.providers';
 
 const MINUTE = 60_000;
 
-/** Users and the persistence they need, without HTTP: what the CLI uses. */
+/**
+ * Accounts and the persistence they need, without HTTP: what the CLI uses, and what other contexts
+ * import to ask about an account (`AccountStanding`).
+ */
 const CORE_PROVIDERS = [
   CreateAdmin,
   BootstrapAdmin,
+  AccountStanding,
   { provide: UserRepository, useClass: TypeOrmUserRepository },
   { provide: PasswordHasher, useClass: Argon2PasswordHasher },
   { provide: CommonPasswordList, useClass: BundledCommonPasswords },
@@ -65,7 +78,7 @@ const CORE_PROVIDERS = [
 @Module({
   imports: [TypeOrmModule.forFeature([UserRecord])],
   providers: CORE_PROVIDERS,
-  exports: [CreateAdmin, BootstrapAdmin, UserRepository, PasswordHasher, CommonPasswordList],
+  exports: [CreateAdmin, BootstrapAdmin, AccountStanding, UserRepository, PasswordHasher, CommonPasswordList],
 })
 export class UsersCoreModule {}
 
@@ -73,20 +86,21 @@ export interface AuthModuleOptions {
   config: AuthConfig;
   /** Shared rate-limit counters (Redis); in memory when absent. */
   throttlerStorage?: ThrottlerStorage;
+  /** The TOTP engine: Vault's, or the local one with its sealing key. */
+  twoFactor: TwoFactorOptions;
 }
 
 /**
- * Authentication for the HTTP API: login, sessions, users, and the global guard chain
- * throttler → access (JWT, legacy header) → roles. Global, so other contexts reach its exports;
- * the `SecondFactor` that login needs comes from the two-factor context.
+ * The identity context over HTTP: sign-in and its second factor, sessions, users, two-factor
+ * enrolment, and the app-wide guard chain throttler → access (JWT, legacy header) → roles.
+ * Not global: other contexts only use its decorators (metadata) and import `UsersCoreModule`.
  */
 @Module({})
 export class AuthModule {
-  static register({ config, throttlerStorage }: AuthModuleOptions): DynamicModule {
+  static register({ config, throttlerStorage, twoFactor }: AuthModuleOptions): DynamicModule {
     const limits = config.rateLimits;
     return {
       module: AuthModule,
-      global: true,
       imports: [
         UsersCoreModule,
         PassportModule,
@@ -119,7 +133,7 @@ export class AuthModule {
           ],
         }),
       ],
-      controllers: [AuthController, UsersController, SessionsController],
+      controllers: [AuthController, UsersController, SessionsController, ...TWO_FACTOR_CONTROLLERS],
       providers: [
         { provide: AuthConfig, useValue: config },
         { provide: AuthSettings, useValue: config.settings },
@@ -129,11 +143,15 @@ export class AuthModule {
         Logout,
         AuthenticateAccess,
         SessionStarter,
+        SignInFailures,
+        ...twoFactorProviders(twoFactor),
         ListUsers,
         CreateUser,
         UpdateUser,
         DeactivateUser,
-        ManageSessions,
+        ListSessions,
+        RevokeSession,
+        RevokeAllSessions,
         UnlockAccount,
         JwtStrategy,
         LegacyHeaderAuthenticator,
@@ -145,7 +163,6 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: RolesGuard },
       ],
-      exports: [UsersCoreModule, SessionRepository, AuthenticateAccess],
     };
   }
 }

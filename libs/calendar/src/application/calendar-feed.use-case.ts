@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, DomainError } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, DomainError } from '@uyoop/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import { toICalendar } from '../domain/icalendar';
-import type { CalendarActor } from './calendar-actor';
 import { seesEveryPrivateEvent } from '../domain/event-rules';
 import { MAX_EVENTS_PER_FEED } from './list-events.use-case';
 import { EventRepository } from './ports/event-repository.port';
@@ -33,7 +32,7 @@ export class CalendarFeed {
     private readonly clock: Clock,
   ) {}
 
-  async issue(actor: CalendarActor): Promise<string> {
+  async issue(actor: Actor): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await this.tokens.set(actor.id, hash(token), this.clock.now());
     await this.audit.record({
@@ -46,7 +45,7 @@ export class CalendarFeed {
     return token;
   }
 
-  async revoke(actor: CalendarActor): Promise<void> {
+  async revoke(actor: Actor): Promise<void> {
     if (await this.tokens.revoke(actor.id)) {
       await this.audit.record({
         action: 'feed_token_revoked',

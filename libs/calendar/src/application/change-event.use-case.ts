@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import {
   EventChangedMeanwhile,
@@ -18,7 +18,6 @@ import {
   needsApproval,
   type Viewer,
 } from '../domain/event-rules';
-import type { CalendarActor } from './calendar-actor';
 import { FreezeGuard } from './freeze-guard';
 import { EventRepository } from './ports/event-repository.port';
 
@@ -47,7 +46,7 @@ export class ChangeEvent {
   ) {}
 
   async update(
-    actor: CalendarActor,
+    actor: Actor,
     id: string,
     cmd: ChangeEventCommand,
     validateExtra: (type: EventType, extra: unknown) => Record<string, unknown>,
@@ -77,7 +76,14 @@ export class ChangeEvent {
       updatedAt: this.clock.now(),
     };
     await this.uow.run(async () => {
-      if (moved) await this.freezes.check(actor, type, extra, start, end, cmd.overrideReason, id);
+      if (moved)
+        await this.freezes.check({
+          actor,
+          event: { id, type, extra },
+          from: start,
+          to: end,
+          overrideReason: cmd.overrideReason,
+        });
       if (!(await this.events.update(updated, event))) throw new EventChangedMeanwhile();
       await this.audit.record({
         action: 'event_updated',
@@ -91,7 +97,7 @@ export class ChangeEvent {
     return updated;
   }
 
-  async remove(actor: CalendarActor, id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     const event = await this.get(actor, id);
     assertMayChange(actor.role, actor.id, event.createdBy);
     await this.uow.run(async () => {
@@ -108,7 +114,7 @@ export class ChangeEvent {
   }
 
   async approve(
-    actor: CalendarActor,
+    actor: Actor,
     id: string,
     comment: string | undefined,
     overrideReason?: string,
@@ -120,7 +126,7 @@ export class ChangeEvent {
     if (event.createdBy === actor.id) throw new EventForbidden(`Nobody approves their own ${subject}`);
     const approved: CalendarEvent = { ...event, status: 'approved', updatedAt: this.clock.now() };
     await this.uow.run(async () => {
-      await this.freezes.check(actor, event.type, event.extra, event.start, event.end, overrideReason, id);
+      await this.freezes.check({ actor, event, from: event.start, to: event.end, overrideReason });
       if (!(await this.events.update(approved, event))) throw new EventChangedMeanwhile();
       await this.audit.record({
         action: 'event_approved',
@@ -135,7 +141,7 @@ export class ChangeEvent {
   }
 
   /** ADMIN refuses a window waiting for approval, with a comment; audited. */
-  async reject(actor: CalendarActor, id: string, comment: string | undefined): Promise<CalendarEvent> {
+  async reject(actor: Actor, id: string, comment: string | undefined): Promise<CalendarEvent> {
     const event = await this.get(actor, id);
     const subject = approvalSubject(event.type);
     if (actor.role !== 'ADMIN') throw new EventForbidden(`Only an ADMIN can reject ${subject}s`);

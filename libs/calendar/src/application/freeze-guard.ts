@@ -1,12 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, DomainError } from '@uyoop/shared';
+import { type Actor, AuditLog, DomainError } from '@uyoop/shared';
 import type { EventType } from '../domain/event-rules';
-import type { CalendarActor } from './calendar-actor';
 import { FreezeRepository } from './ports/freeze-repository.port';
 
 export class EnvironmentFrozen extends DomainError {
   readonly kind = 'conflict';
   readonly code = 'CALENDAR.FROZEN';
+}
+
+/** What a freeze check is asked about: an event (or run of one) taking place over [from, to). */
+export interface FreezeCheck {
+  /** Who asks; null when the server itself does (the git scheduler), which never overrides. */
+  actor: Actor | null;
+  event: { id: string; type: EventType; extra: Record<string, unknown> };
+  from: Date;
+  to: Date;
+  /** An ADMIN's reason to go ahead anyway; audited. */
+  overrideReason?: string;
 }
 
 /**
@@ -20,25 +30,17 @@ export class FreezeGuard {
     private readonly audit: AuditLog,
   ) {}
 
-  async check(
-    actor: CalendarActor,
-    type: EventType,
-    extra: Record<string, unknown>,
-    start: Date,
-    end: Date,
-    overrideReason: string | undefined,
-    eventId: string,
-  ): Promise<void> {
-    if (type === 'meeting') return;
-    const environment = type === 'deployment_window' ? String(extra.environment) : undefined;
-    const [freeze] = await this.freezes.overlapping(environment, start, end);
+  async check({ actor, event, from, to, overrideReason }: FreezeCheck): Promise<void> {
+    if (event.type === 'meeting') return;
+    const environment = event.type === 'deployment_window' ? String(event.extra.environment) : undefined;
+    const [freeze] = await this.freezes.overlapping(environment, from, to);
     if (!freeze) return;
-    if (actor.role === 'ADMIN' && overrideReason) {
+    if (actor?.role === 'ADMIN' && overrideReason) {
       await this.audit.record({
         action: 'freeze_overridden',
         actorId: actor.id,
         targetType: 'event',
-        targetId: eventId,
+        targetId: event.id,
         ip: actor.ip,
         details: { freeze_id: freeze.id, environment: freeze.environment, reason: overrideReason },
       });

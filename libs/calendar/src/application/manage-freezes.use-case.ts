@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
 import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
-import type { CalendarActor } from './calendar-actor';
 import { type Freeze, FreezeRepository } from './ports/freeze-repository.port';
 
 const MAX_FREEZE_MS = 90 * 24 * 3_600_000;
@@ -21,7 +20,7 @@ export class ManageFreezes {
   }
 
   async create(
-    actor: CalendarActor,
+    actor: Actor,
     input: { environment: string; start: Date; end: Date; reason: string },
   ): Promise<Freeze> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can define freeze periods');
@@ -43,7 +42,7 @@ export class ManageFreezes {
     return freeze;
   }
 
-  async remove(actor: CalendarActor, id: string): Promise<void> {
+  async remove(actor: Actor, id: string): Promise<void> {
     if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can delete freeze periods');
     await this.uow.run(async () => {
       if (!(await this.freezes.remove(id))) throw new EventNotFound();

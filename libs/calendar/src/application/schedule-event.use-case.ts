@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
+import { type Actor, AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import { assertMayCreate, assertSpan, type EventType, needsApproval } from '../domain/event-rules';
-import type { CalendarActor } from './calendar-actor';
 import { FreezeGuard } from './freeze-guard';
 import { EventRepository } from './ports/event-repository.port';
 
@@ -28,7 +27,7 @@ export class ScheduleEvent {
   ) {}
 
   async execute(
-    actor: CalendarActor,
+    actor: Actor,
     cmd: ScheduleEventCommand,
   ): Promise<{ event: CalendarEvent; conflicts: string[] }> {
     assertMayCreate(actor.role, cmd.type);
@@ -48,7 +47,13 @@ export class ScheduleEvent {
       status: needsApproval(cmd.type, cmd.extra) ? 'pending' : null,
     };
     const conflicts = await this.uow.run(async () => {
-      await this.freezes.check(actor, cmd.type, cmd.extra, cmd.start, cmd.end, cmd.overrideReason, id);
+      await this.freezes.check({
+        actor,
+        event: { id, type: cmd.type, extra: cmd.extra },
+        from: cmd.start,
+        to: cmd.end,
+        overrideReason: cmd.overrideReason,
+      });
       const found = await this.events.add(event);
       await this.audit.record({
         action: 'event_created',

@@ -7,7 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { countDependencyUnavailable } from '@uyoop/shared';
+import { countDependencyUnavailable } from '@uyoop/shared/nest';
 import { Username } from '../../domain/username';
 import { AUTH_RATE_LIMIT_KEY, type AuthRateLimitKind } from './auth.decorators';
 

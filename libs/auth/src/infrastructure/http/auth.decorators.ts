@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Role } from '../../domain/role';
+import type { Actor, Role } from '@uyoop/shared';
 import type { User } from '../../domain/user';
 
 export const PUBLIC_KEY = 'uyoop:public';
@@ -53,11 +53,12 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
   return user;
 });
 
-/** The caller as use cases see it. */
-export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+/** The caller as use cases see it, the same shape in every context. */
+export const CurrentActor = createParamDecorator((_data: unknown, ctx: ExecutionContext): Actor => {
   const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!req.user) throw new Error('CurrentActor used on a route without authentication');
-  return { id: req.user.id, role: req.user.role, ip: req.ip ?? null };
+  const { id, username, role } = req.user;
+  return { id, username, role, ip: req.ip ?? null, sessionId: req.sessionId ?? null };
 });
 
 export const ClientIp = createParamDecorator((_data: unknown, ctx: ExecutionContext): string | null => {

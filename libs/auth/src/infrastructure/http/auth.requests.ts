@@ -12,8 +12,8 @@ import {
   type ValidationArguments,
   type ValidationOptions,
 } from 'class-validator';
-import { NoInvisibleCharacters } from '@uyoop/shared';
-import { ROLES, type Role } from '../../domain/role';
+import { NoInvisibleCharacters } from '@uyoop/shared/nest';
+import { ROLES, type Role } from '@uyoop/shared';
 
 /** 1024 bytes at most for any password field: refused with 400 before any hashing (AUTH-02). */
 const PASSWORD_MAX = 1024;

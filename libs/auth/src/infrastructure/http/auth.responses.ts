@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { BACKUP_CODES_LOW, backupCodesWarning } from '@uyoop/shared';
-import { ROLES } from '../../domain/role';
+import { ROLES } from '@uyoop/shared';
+import { BACKUP_CODES_LOW, backupCodesWarning } from '../../domain/two-factor/codes';
 import type { User } from '../../domain/user';
 
 /** A user as the API shows it; fields are copied one by one so a new column never leaks. */

@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditLog } from '@uyoop/shared';
+import { AuditLog, type Role } from '@uyoop/shared';
 import type { Request } from 'express';
-import type { Role } from '../../domain/role';
 import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 
 /** `@Roles(...)`: the caller's current, stored role must be listed; refusals are audited (AC-06). */

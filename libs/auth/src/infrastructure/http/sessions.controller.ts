@@ -8,10 +8,12 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
-import { uuidParam } from '@uyoop/shared';
+import { uuidParam } from '@uyoop/shared/nest';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Actor } from '../../application/actor';
-import { ManageSessions } from '../../application/manage-sessions.use-case';
+import type { Actor } from '@uyoop/shared';
+import { ListSessions } from '../../application/list-sessions.use-case';
+import { RevokeAllSessions } from '../../application/revoke-all-sessions.use-case';
+import { RevokeSession } from '../../application/revoke-session.use-case';
 import { UnlockAccount } from '../../application/unlock-account.use-case';
 import { Authenticated, CurrentActor, Roles } from './auth.decorators';
 
@@ -32,7 +34,9 @@ export class SessionResponse {
 @Controller('users/:id')
 export class SessionsController {
   constructor(
-    private readonly sessions: ManageSessions,
+    private readonly listSessions: ListSessions,
+    private readonly revokeSession: RevokeSession,
+    private readonly revokeAllSessions: RevokeAllSessions,
     private readonly unlock: UnlockAccount,
   ) {}
 
@@ -40,7 +44,7 @@ export class SessionsController {
   @Authenticated()
   @ApiOkResponse({ type: [SessionResponse] })
   async list(@Param('id', uuid) userId: string, @CurrentActor() actor: Actor): Promise<SessionResponse[]> {
-    const sessions = await this.sessions.list(actor, userId);
+    const sessions = await this.listSessions.execute(actor, userId);
     return sessions.map((s) => ({
       id: s.id,
       created_at: s.createdAt.toISOString(),
@@ -59,7 +63,7 @@ export class SessionsController {
     @Param('sessionId', uuid) sessionId: string,
     @CurrentActor() actor: Actor,
   ): Promise<void> {
-    if (!(await this.sessions.revokeOne(actor, userId, sessionId)))
+    if (!(await this.revokeSession.execute(actor, userId, sessionId)))
       throw new NotFoundException('Session not found');
   }
 
@@ -67,7 +71,7 @@ export class SessionsController {
   @Authenticated()
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeAll(@Param('id', uuid) userId: string, @CurrentActor() actor: Actor): Promise<void> {
-    await this.sessions.revokeAll(actor, userId);
+    await this.revokeAllSessions.execute(actor, userId);
   }
 
   @Post('unlock')

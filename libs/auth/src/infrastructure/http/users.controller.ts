@@ -1,4 +1,4 @@
-import { Idempotent, uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared/nest';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -8,7 +8,7 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import type { Actor } from '../../application/actor';
+import type { Actor } from '@uyoop/shared';
 import { CreateUser } from '../../application/create-user.use-case';
 import { DeactivateUser } from '../../application/deactivate-user.use-case';
 import { ListUsers } from '../../application/list-users.use-case';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { AccountLockout, type LockoutPolicy } from '../../application/ports/account-lockout.port';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, TypeOrmUnitOfWork } from '@uyoop/shared';
+import { sql, TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import {
   type ActiveSessionView,
   type NewSession,

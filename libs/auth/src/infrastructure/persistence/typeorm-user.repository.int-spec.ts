@@ -1,6 +1,6 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test-support/postgres';
 import { UserRepository } from '../../application/ports/user-repository.port';

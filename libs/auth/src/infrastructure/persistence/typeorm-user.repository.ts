@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { QueryFailedError, type Repository } from 'typeorm';
 import { UserRepository } from '../../application/ports/user-repository.port';
 import { UsernameTaken } from '../../domain/auth.errors';
-import { isRole } from '../../domain/role';
+import { isRole } from '@uyoop/shared';
 import { User } from '../../domain/user';
 import { UserRecord } from './user.record';
 

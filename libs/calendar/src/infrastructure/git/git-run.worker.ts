@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { outsideRequest } from '@uyoop/shared';
-import { ExecuteGitRuns } from '../../application/execute-git-runs.use-case';
-import { GitSettings } from '../../application/git-settings';
+import { outsideRequest } from '@uyoop/shared/nest';
+import { ExecuteGitRuns } from '../../application/git/execute-git-runs.use-case';
+import { GitSettings } from '../../application/git/git-settings';
 
 /** Abandoned runs are looked for this often, not at every poll (they wait a minute past their deadline anyway). */
 const REAP_EVERY_MS = 30_000;

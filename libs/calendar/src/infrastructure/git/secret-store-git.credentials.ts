@@ -1,5 +1,5 @@
 import type { SecretStore } from '@uyoop/secrets';
-import { type GitCredential, GitCredentials } from '../../application/ports/git-executor.port';
+import { type GitCredential, GitCredentials } from '../../application/git/ports/git-executor.port';
 
 /**
  * Repository credentials from the secret store — Vault KV v2 `secret/<prefix>/<host>`, keys `token`

@@ -12,7 +12,7 @@ import {
   type TestRepository,
 } from '../../../../../test-support/git-server';
 import { GIT_ACTIONS } from '../../domain/event-rules';
-import { gitCommands } from '../../domain/git-run';
+import { gitCommands } from '../../domain/git/git-run';
 import { CappedOutput, SpawnGitExecutor } from './spawn-git.executor';
 
 const URL = 'https://git.example.test/demo.git';

@@ -6,7 +6,7 @@ import {
   type GitCredential,
   type GitExecution,
   GitExecutor,
-} from '../../application/ports/git-executor.port';
+} from '../../application/git/ports/git-executor.port';
 
 /** An operator's mirror: git fetches `to` whenever a repository URL starts with `from` (url.<to>.insteadOf). */
 export interface GitMirror {

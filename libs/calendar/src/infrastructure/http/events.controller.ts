@@ -13,7 +13,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Idempotent, uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared/nest';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -22,7 +22,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Actor, Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
+import { Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
+import type { Actor } from '@uyoop/shared';
 import { ChangeEvent } from '../../application/change-event.use-case';
 import { ListEvents } from '../../application/list-events.use-case';
 import { ScheduleEvent } from '../../application/schedule-event.use-case';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs
 import { IsIn, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MAX_PAGE_SIZE } from '../../domain/event-page';
 import { EVENT_TYPES, type EventType } from '../../domain/event-rules';
-import { inheritMultilineText, MultilineText } from '@uyoop/shared';
+import { inheritMultilineText, MultilineText } from '@uyoop/shared/nest';
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;

@@ -8,7 +8,8 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Actor, Authenticated, CurrentActor, Public } from '@uyoop/auth';
+import { Authenticated, CurrentActor, Public } from '@uyoop/auth';
+import type { Actor } from '@uyoop/shared';
 import { IsOptional, IsString } from 'class-validator';
 import { CalendarFeed } from '../../application/calendar-feed.use-case';
 

@@ -1,4 +1,4 @@
-import { Idempotent, uuidParam } from '@uyoop/shared';
+import { Idempotent, uuidParam } from '@uyoop/shared/nest';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -8,8 +8,9 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { type Actor, Authenticated, CurrentActor, Roles } from '@uyoop/auth';
-import { MultilineText } from '@uyoop/shared';
+import { Authenticated, CurrentActor, Roles } from '@uyoop/auth';
+import type { Actor } from '@uyoop/shared';
+import { MultilineText } from '@uyoop/shared/nest';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ManageFreezes } from '../../application/manage-freezes.use-case';
 import type { Freeze } from '../../application/ports/freeze-repository.port';

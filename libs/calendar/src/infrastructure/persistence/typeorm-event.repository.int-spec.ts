@@ -1,4 +1,4 @@
-import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../test-support/postgres';
 import type { OverlapQuery } from '../../application/ports/event-repository.port';

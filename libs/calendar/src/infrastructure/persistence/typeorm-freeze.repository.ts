@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TypeOrmUnitOfWork } from '@uyoop/shared';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { type Freeze, FreezeRepository } from '../../application/ports/freeze-repository.port';
 
 interface FreezeRow {

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import type { Role } from '@uyoop/shared';
+import { UserRepository } from './ports/user-repository.port';
+
+/** What another context may know of an account: whether it may act, in which role, with a second factor. */
+export interface Standing {
+  active: boolean;
+  role: Role;
+  hasSecondFactor: boolean;
+}
+
+/**
+ * Identity's answer to other contexts about accounts they reference by id (the calendar's unattended
+ * git runs ask whether their creator still may). Unknown ids are absent from the answer.
+ */
+@Injectable()
+export class AccountStanding {
+  constructor(private readonly users: UserRepository) {}
+
+  async of(userIds: readonly string[]): Promise<Map<string, Standing>> {
+    const users = await Promise.all([...new Set(userIds)].map((id) => this.users.findById(id)));
+    return new Map(
+      users.flatMap((u) =>
+        u ? [[u.id, { active: u.isActive, role: u.role, hasSecondFactor: u.totpEnabled }] as const] : [],
+      ),
+    );
+  }
+}

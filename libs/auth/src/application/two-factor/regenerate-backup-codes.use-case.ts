@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../../domain/two-factor/two-factor.errors';
+import { issueBackupCodes } from './backup-codes';
+import { CodeVerifier } from './code-verifier';
+import { CodeHasher } from './ports/code-hasher.port';
+import { SessionRepository } from '../ports/session-repository.port';
+import { TwoFactorRepository } from './ports/two-factor-repository.port';
+
+/** Ten new backup codes for a current TOTP code; every older one stops working at once (BC-04). */
+@Injectable()
+export class RegenerateBackupCodes {
+  constructor(
+    private readonly repo: TwoFactorRepository,
+    private readonly verifier: CodeVerifier,
+    private readonly hasher: CodeHasher,
+    private readonly sessions: SessionRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async execute(actor: Actor, code: string): Promise<string[]> {
+    const credential = await this.repo.find(actor.id);
+    if (!credential || credential.status !== 'active') throw new TwoFactorNotEnabled();
+    if ((await this.verifier.verifyTotp(actor.id, credential.keyName, code)) !== 'accepted')
+      throw new InvalidTwoFactorCode();
+    const { codes, hashes } = await issueBackupCodes(this.hasher);
+    await this.uow.run(async () => {
+      await this.repo.replaceBackupCodes(actor.id, hashes, this.clock.now());
+      await this.sessions.revokeAllForUser(
+        actor.id,
+        'backup_codes_regenerated',
+        this.clock.now(),
+        actor.sessionId ?? undefined,
+      );
+      await this.audit.record({
+        action: 'backup_codes_regenerated',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: actor.id,
+        ip: actor.ip,
+      });
+    });
+    return codes;
+  }
+}

@@ -1,5 +1,0 @@
-export interface CalendarActor {
-  id: string;
-  role: string;
-  ip: string | null;
-}
