@@ -6,7 +6,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VaultClient, VaultError } from '../libs/secrets/src/infrastructure/vault/vault-client';
+import { VaultClient, VaultError } from '@uyoop/secrets';
 import { VaultEmulator } from '../test-support/vault-emulator/vault-emulator';
 import {
   APP_POLICY_HCL,

@@ -16,7 +16,8 @@
  */
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { VaultClient, VaultError } from '../libs/secrets/src/infrastructure/vault/vault-client';
+// A relative path to the context's index: ts-node (npm run vault:init) does not resolve the @uyoop/* aliases.
+import { VaultClient, VaultError } from '../libs/secrets/src/index';
 
 /** The login path's policy and AppRole role (the application's main credentials, VAULT_ROLE_ID). */
 export const APP_POLICY_NAME = 'uyoop-cal';

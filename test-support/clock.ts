@@ -1,4 +1,4 @@
-import type { VaultTarget } from '@uyoop/secrets/testing';
+import type { VaultTarget } from './vault-target';
 import { Clock } from '@uyoop/shared';
 
 /**

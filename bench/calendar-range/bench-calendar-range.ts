@@ -35,8 +35,9 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '../../apps/api/src/database/data-source-options';
-import { TypeOrmUnitOfWork } from '../../libs/shared/src/infrastructure/persistence/typeorm-unit-of-work';
-import type { EventType } from '../../libs/calendar/src/domain/event-rules';
+import type { EventType } from '@uyoop/calendar';
+import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
+// Not exported by @uyoop/calendar (yet): the one exception to tools-use-library-indexes, see .dependency-cruiser.js.
 import { MAX_PAGE_SIZE } from '../../libs/calendar/src/domain/event-page';
 import { TypeOrmEventRepository } from '../../libs/calendar/src/infrastructure/persistence/typeorm-event.repository';
 

@@ -4,7 +4,7 @@ import {
   startVaultTarget,
   type AppCredentials,
   type VaultTarget,
-} from '@uyoop/secrets/testing';
+} from '../../../test-support/vault-target';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-import { provisionApp, startVaultTarget, type VaultTarget } from '@uyoop/secrets/testing';
+import { provisionApp, startVaultTarget, type VaultTarget } from '../../../test-support/vault-target';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from '../../../test-support/app';

@@ -19,7 +19,7 @@ import {
   startVaultTarget,
   type AppCredentials,
   type VaultTarget,
-} from './testing/vault-target';
+} from '../../../../../test-support/vault-target';
 
 let target: VaultTarget;
 let creds: AppCredentials;

@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { currentStep, parseOtpauthUrl, totpAtStep } from '../../../../../../test-support/totp';
 import { TwoFactorUnavailable } from '../../../domain/two-factor/two-factor.errors';
 import { VaultTotpEngine } from './vault-totp-engine.adapter';
+import { VaultClient } from '@uyoop/secrets';
 import {
   provisionApp,
   startVaultTarget,
-  VaultClient,
   type AppCredentials,
   type VaultTarget,
-} from './testing/vault-target';
+} from '../../../../../../test-support/vault-target';
 
 let target: VaultTarget;
 let creds: AppCredentials;

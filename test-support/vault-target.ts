@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { ENROL_POLICY_HCL, loginPolicyHcl } from '../../../../../../scripts/vault-init';
-import { VaultEmulator } from '../../../../../../test-support/vault-emulator/vault-emulator';
+import { ENROL_POLICY_HCL, loginPolicyHcl } from '../scripts/vault-init';
+import { VaultEmulator } from './vault-emulator/vault-emulator';
 
 /**
  * The Vault the contract tests talk to: the emulator (started here, over real loopback HTTP) unless
