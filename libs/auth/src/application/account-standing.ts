@@ -18,11 +18,9 @@ export class AccountStanding {
   constructor(private readonly users: UserRepository) {}
 
   async of(userIds: readonly string[]): Promise<Map<string, Standing>> {
-    const users = await Promise.all([...new Set(userIds)].map((id) => this.users.findById(id)));
+    const users = await this.users.findByIds([...new Set(userIds)]);
     return new Map(
-      users.flatMap((u) =>
-        u ? [[u.id, { active: u.isActive, role: u.role, hasSecondFactor: u.totpEnabled }] as const] : [],
-      ),
+      users.map((u) => [u.id, { active: u.isActive, role: u.role, hasSecondFactor: u.totpEnabled }]),
     );
   }
 }

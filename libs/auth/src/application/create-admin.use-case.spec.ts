@@ -1,6 +1,5 @@
 import { FixedClock } from '@uyoop/shared/testing';
 import { InMemoryUserRepository, PlainPasswordHasher } from '../testing';
-import { BootstrapAdmin } from './bootstrap-admin.use-case';
 import { CreateAdmin } from './create-admin.use-case';
 
 const noCommon = { contains: (p: string) => p === 'passwordpassword' };
@@ -8,7 +7,7 @@ const noCommon = { contains: (p: string) => p === 'passwordpassword' };
 function setup() {
   const users = new InMemoryUserRepository();
   const create = new CreateAdmin(users, new PlainPasswordHasher(), new FixedClock(), noCommon);
-  return { users, create, bootstrap: new BootstrapAdmin(users, create) };
+  return { users, create };
 }
 
 describe('CreateAdmin', () => {
@@ -40,25 +39,6 @@ describe('CreateAdmin', () => {
     await expect(create.execute({ username: 'admin', password: 'passwordpassword' })).rejects.toThrow(
       /common passwords/,
     );
-    expect(users.all()).toHaveLength(0);
-  });
-});
-
-describe('BootstrapAdmin', () => {
-  it('creates the first ADMIN only while there is no user', async () => {
-    const { users, bootstrap } = setup();
-    await expect(bootstrap.execute({ username: 'first', password: 'a sturdy pass phrase' })).resolves.toBe(
-      'created',
-    );
-    await expect(bootstrap.execute({ username: 'second', password: 'a sturdy pass phrase' })).resolves.toBe(
-      'skipped-users-exist',
-    );
-    expect(users.all().map((u) => u.username)).toEqual(['first']);
-  });
-
-  it('does nothing when not configured', async () => {
-    const { users, bootstrap } = setup();
-    await expect(bootstrap.execute({})).resolves.toBe('skipped-not-configured');
     expect(users.all()).toHaveLength(0);
   });
 });

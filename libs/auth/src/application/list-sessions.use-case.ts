@@ -11,7 +11,7 @@ export class ListSessions {
     private readonly clock: Clock,
   ) {}
 
-  execute(actor: Actor, userId: string): Promise<ActiveSessionView[]> {
+  async execute(actor: Actor, userId: string): Promise<ActiveSessionView[]> {
     assertMayManageSessions(actor, userId);
     return this.sessions.listActive(userId, this.clock.now());
   }

@@ -13,7 +13,7 @@ export class RevokeAllSessions {
     private readonly uow: UnitOfWork,
   ) {}
 
-  execute(actor: Actor, userId: string): Promise<number> {
+  async execute(actor: Actor, userId: string): Promise<number> {
     assertMayManageSessions(actor, userId);
     return this.uow.run(async () => {
       const count = await this.sessions.revokeAllForUser(

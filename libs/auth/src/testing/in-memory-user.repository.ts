@@ -15,6 +15,13 @@ export class InMemoryUserRepository extends UserRepository {
     return user ? User.restore(user.toProps()) : null;
   }
 
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    return ids.flatMap((id) => {
+      const user = this.rows.get(id);
+      return user ? [User.restore(user.toProps())] : [];
+    });
+  }
+
   async add(user: User): Promise<void> {
     if (this.all().some((u) => Username.keyOf(u.username) === Username.keyOf(user.username)))
       throw new UsernameTaken();

@@ -26,3 +26,12 @@ export class EventForbidden extends DomainError {
   readonly kind = 'forbidden';
   readonly code = 'CALENDAR.FORBIDDEN';
 }
+
+/** A feed token that is malformed, unknown, revoked, or whose owner is no longer active: a 401. */
+export class InvalidFeedToken extends DomainError {
+  readonly kind = 'unauthenticated';
+  readonly code = 'CALENDAR.INVALID_FEED_TOKEN';
+  constructor() {
+    super('Invalid or revoked feed token');
+  }
+}

@@ -73,7 +73,6 @@ export function assertSpan(type: EventType, start: Date, end: Date): void {
   }
 }
 
-/** Production windows, and any window marked so, wait for an ADMIN's approval (VAL-06). */
 /**
  * What waits for an ADMIN's approval: deployment windows on `prod` or marked `needs_approval`
  * (VAL-06), and every git action — it runs a command on the server, so it runs only once approved

@@ -4,6 +4,8 @@ export abstract class UserRepository {
   /** By lookup key (see `Username.keyOf`): case- and width-insensitive. */
   abstract findByUsername(key: string): Promise<User | null>;
   abstract findById(id: string): Promise<User | null>;
+  /** Those of these ids that exist, in one round trip; unknown ids are left out. */
+  abstract findByIds(ids: readonly string[]): Promise<User[]>;
   /** Inserts a new user; throws `UsernameTaken` when the username is in use, whatever its case. */
   abstract add(user: User): Promise<void>;
   /**

@@ -160,6 +160,16 @@ describe('TypeOrmUserRepository (real PostgreSQL)', () => {
     });
   });
 
+  it('finds several users by id in one query, leaving out unknown ids', async () => {
+    const a = newUser('Ada', '6a1f7c1e-1b2d-4c3e-9f40-5a6b7c8d9e01');
+    const b = newUser('Bob', '6a1f7c1e-1b2d-4c3e-9f40-5a6b7c8d9e02');
+    await users.add(a);
+    await users.add(b);
+    const found = await users.findByIds([b.id, '6a1f7c1e-1b2d-4c3e-9f40-5a6b7c8d9eff', a.id]);
+    expect(found.map((u) => u.username).sort()).toEqual(['Ada', 'Bob']);
+    await expect(users.findByIds([])).resolves.toEqual([]);
+  });
+
   it('knows whether any user exists', async () => {
     await expect(users.hasAnyUser()).resolves.toBe(false);
     await users.add(newUser('dave', '0b8a3a52-3b0e-4e0f-9f52-6f3c3c0f8a05'));

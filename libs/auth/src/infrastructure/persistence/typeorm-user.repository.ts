@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { In, QueryFailedError, type Repository } from 'typeorm';
 import { UserRepository } from '../../application/ports/user-repository.port';
 import { UsernameTaken } from '../../domain/auth.errors';
 import { isRole } from '@uyoop/shared';
@@ -32,6 +32,11 @@ export class TypeOrmUserRepository extends UserRepository {
   async findById(id: string): Promise<User | null> {
     const row = await this.rows.findOneBy({ id });
     return row ? toUser(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    return (await this.rows.findBy({ id: In([...ids]) })).map(toUser);
   }
 
   async add(user: User): Promise<void> {

@@ -1,6 +1,13 @@
 import type { CalendarEvent } from '../calendar-event';
 import { GIT_ACTIONS } from '../event-rules';
-import { assertAllowedHost, assertMayRun, assertRunnable, gitCommands, redactOutput } from './git-run';
+import {
+  assertAllowedHost,
+  assertMayRun,
+  assertRunnable,
+  gitCommands,
+  mayRunUnattended,
+  redactOutput,
+} from './git-run';
 
 const URL = 'https://git.example.test/team/app.git';
 
@@ -48,6 +55,17 @@ describe('git actions (domain)', () => {
     expect(() => assertMayRun('DEV', 'dev-1', event())).not.toThrow();
     expect(() => assertMayRun('DEV', 'dev-2', event())).toThrow('DEV can only run git actions they created');
     expect(() => assertMayRun('OPS', 'dev-1', event())).toThrow('OPS role cannot run git actions');
+  });
+
+  it('GIT-07: an unattended run only for a creator who could run it by hand: active, second factor, ADMIN or DEV', () => {
+    const ok = { active: true, hasSecondFactor: true };
+    expect(mayRunUnattended(event(), { ...ok, role: 'DEV' })).toBe(true);
+    expect(mayRunUnattended(event(), { ...ok, role: 'ADMIN' })).toBe(true);
+    expect(mayRunUnattended(event(), { ...ok, role: 'OPS' })).toBe(false);
+    expect(mayRunUnattended(event(), { ...ok, role: 'PROJET' })).toBe(false);
+    expect(mayRunUnattended(event(), { ...ok, role: 'DEV', active: false })).toBe(false);
+    expect(mayRunUnattended(event(), { ...ok, role: 'DEV', hasSecondFactor: false })).toBe(false);
+    expect(mayRunUnattended(event(), undefined)).toBe(false);
   });
 
   it('GIT-04: only allowed hosts, compared in lower case', () => {

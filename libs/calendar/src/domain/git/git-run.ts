@@ -1,4 +1,4 @@
-import { DomainError } from '@uyoop/shared';
+import { DomainError, type Role } from '@uyoop/shared';
 import type { CalendarEvent } from '../calendar-event';
 import { EventForbidden } from '../calendar.errors';
 import type { GIT_ACTIONS } from '../event-rules';
@@ -63,11 +63,37 @@ export class GitRunNotFound extends DomainError {
 }
 
 /** Who may run a git action (contract): an ADMIN any, a DEV those they created, nobody else. */
+export function mayRun(role: string, callerId: string, event: CalendarEvent): boolean {
+  return role === 'ADMIN' || (role === 'DEV' && event.createdBy === callerId);
+}
+
+/** {@link mayRun}, as the refusal a caller reads. */
 export function assertMayRun(role: string, callerId: string, event: CalendarEvent): void {
-  if (role === 'ADMIN') return;
-  if (role === 'DEV' && event.createdBy === callerId) return;
+  if (mayRun(role, callerId, event)) return;
   if (role === 'DEV') throw new EventForbidden('DEV can only run git actions they created');
   throw new EventForbidden(`${role} role cannot run git actions`);
+}
+
+/** What the calendar needs to know of an account to run a git action in its name, as identity reports it. */
+export interface CreatorStanding {
+  active: boolean;
+  role: Role;
+  hasSecondFactor: boolean;
+}
+
+/**
+ * Whether an `auto_trigger` git action may be run unattended (GIT-07): only while its creator could run
+ * it by hand right now — the account active, with a second factor (what `@SecondFactorRequired` asks
+ * of a manual run), and in a role that may run it ({@link mayRun}: ADMIN or DEV, as its creator). An
+ * unknown account (`undefined`) may not.
+ */
+export function mayRunUnattended(event: CalendarEvent, creator: CreatorStanding | undefined): boolean {
+  return (
+    creator !== undefined &&
+    creator.active &&
+    creator.hasSecondFactor &&
+    mayRun(creator.role, event.createdBy, event)
+  );
 }
 
 /** Who may read a run: an ADMIN any, a DEV those of events they created or runs they started. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { outsideRequest } from '@uyoop/shared/nest';
-import { ExecuteGitRuns } from '../../application/git/execute-git-runs.use-case';
+import { GitRunExecution } from '../../application/git/git-run-execution.service';
 import { GitSettings } from '../../application/git/git-settings';
 
 /** Abandoned runs are looked for this often, not at every poll (they wait a minute past their deadline anyway). */
@@ -31,7 +31,7 @@ export class GitRunWorker implements OnApplicationBootstrap, OnApplicationShutdo
   private stopping = false;
 
   constructor(
-    private readonly runs: ExecuteGitRuns,
+    private readonly runs: GitRunExecution,
     private readonly settings: GitSettings,
     private readonly options: GitWorkerOptions,
   ) {}

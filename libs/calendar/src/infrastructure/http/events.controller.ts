@@ -24,9 +24,14 @@ import {
 } from '@nestjs/swagger';
 import { Authenticated, CurrentActor, LegacyAllowed, Roles } from '@uyoop/auth';
 import type { Actor } from '@uyoop/shared';
-import { ChangeEvent } from '../../application/change-event.use-case';
+import { ApproveEvent } from '../../application/approve-event.use-case';
+import { DeleteEvent } from '../../application/delete-event.use-case';
+import { GetEvent } from '../../application/get-event.use-case';
+import { ListConflicts } from '../../application/list-conflicts.use-case';
 import { ListEvents } from '../../application/list-events.use-case';
+import { RejectEvent } from '../../application/reject-event.use-case';
 import { ScheduleEvent } from '../../application/schedule-event.use-case';
+import { UpdateEvent } from '../../application/update-event.use-case';
 import { validateExtra } from '../../domain/event-extra';
 import { MAX_PAGE_SIZE } from '../../domain/event-page';
 import { requireRfc3339 } from '../../domain/rfc3339';
@@ -61,7 +66,12 @@ export class EventsController {
   constructor(
     private readonly schedule: ScheduleEvent,
     private readonly list: ListEvents,
-    private readonly change: ChangeEvent,
+    private readonly listConflicts: ListConflicts,
+    private readonly getEvent: GetEvent,
+    private readonly updateEvent: UpdateEvent,
+    private readonly deleteEvent: DeleteEvent,
+    private readonly approveEvent: ApproveEvent,
+    private readonly rejectEvent: RejectEvent,
   ) {}
 
   @Get()
@@ -102,7 +112,7 @@ export class EventsController {
     description: 'Pairs of overlapping deployment windows on one environment: [{a, b, environment}]',
   })
   async conflicts(@Query() q: ConflictsQuery): Promise<{ a: string; b: string; environment: string }[]> {
-    return this.list.conflicts(requireRfc3339('from', q.from), requireRfc3339('to', q.to));
+    return this.listConflicts.execute(requireRfc3339('from', q.from), requireRfc3339('to', q.to));
   }
 
   @Get(':id')
@@ -111,7 +121,7 @@ export class EventsController {
   @ApiOkResponse({ type: EventResponse })
   @ApiNotFoundResponse({ description: "No such event, or another user's private meeting (AC-03)" })
   async one(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<EventResponse> {
-    return EventResponse.from(await this.change.get(actor, id));
+    return EventResponse.from(await this.getEvent.execute(actor, id));
   }
 
   @Post()
@@ -141,7 +151,7 @@ export class EventsController {
     @Body() body: UpdateEventRequest,
     @CurrentActor() actor: Actor,
   ): Promise<EventResponse> {
-    const event = await this.change.update(
+    const event = await this.updateEvent.execute(
       actor,
       id,
       {
@@ -162,7 +172,7 @@ export class EventsController {
   @LegacyAllowed()
   @HttpCode(HttpStatus.NO_CONTENT)
   async remove(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
-    await this.change.remove(actor, id);
+    await this.deleteEvent.execute(actor, id);
   }
 
   @Post(':id/reject')
@@ -175,7 +185,7 @@ export class EventsController {
     @Body() body: ApproveRequest,
     @CurrentActor() actor: Actor,
   ): Promise<EventResponse> {
-    return EventResponse.from(await this.change.reject(actor, id, body.comment));
+    return EventResponse.from(await this.rejectEvent.execute(actor, id, body.comment));
   }
 
   @Post(':id/approve')
@@ -188,6 +198,6 @@ export class EventsController {
     @Body() body: ApproveRequest,
     @CurrentActor() actor: Actor,
   ): Promise<EventResponse> {
-    return EventResponse.from(await this.change.approve(actor, id, body.comment, body.override_reason));
+    return EventResponse.from(await this.approveEvent.execute(actor, id, body.comment, body.override_reason));
   }
 }

@@ -11,7 +11,9 @@ import {
 import { Authenticated, CurrentActor, Public } from '@uyoop/auth';
 import type { Actor } from '@uyoop/shared';
 import { IsOptional, IsString } from 'class-validator';
-import { CalendarFeed } from '../../application/calendar-feed.use-case';
+import { IssueFeedToken } from '../../application/issue-feed-token.use-case';
+import { RenderCalendarFeed } from '../../application/render-calendar-feed.use-case';
+import { RevokeFeedToken } from '../../application/revoke-feed-token.use-case';
 
 /**
  * The feed's only query key. Any other key, or `token` given twice (VAL-11), is a 400 from the
@@ -35,14 +37,18 @@ class FeedTokenResponse {
 @ApiTags('events')
 @Controller('calendar')
 export class FeedController {
-  constructor(private readonly feed: CalendarFeed) {}
+  constructor(
+    private readonly issueToken: IssueFeedToken,
+    private readonly revokeToken: RevokeFeedToken,
+    private readonly renderFeed: RenderCalendarFeed,
+  ) {}
 
   @Post('feed-token')
   @Authenticated()
   @ApiBearerAuth('bearer')
   @ApiCreatedResponse({ type: FeedTokenResponse, description: 'A new token; the previous one stops working' })
   async issue(@CurrentActor() actor: Actor): Promise<FeedTokenResponse> {
-    const token = await this.feed.issue(actor);
+    const token = await this.issueToken.execute(actor);
     return { token, url: `/calendar/feed.ics?token=${token}` };
   }
 
@@ -51,7 +57,7 @@ export class FeedController {
   @ApiBearerAuth('bearer')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revoke(@CurrentActor() actor: Actor): Promise<void> {
-    await this.feed.revoke(actor);
+    await this.revokeToken.execute(actor);
   }
 
   @Get('feed.ics')
@@ -61,6 +67,6 @@ export class FeedController {
   @ApiOkResponse({ description: 'RFC 5545 iCalendar' })
   @ApiBadRequestResponse({ description: 'A query key other than `token`, or `token` given more than once' })
   async ics(@Query() q: FeedQuery): Promise<string> {
-    return this.feed.render(q.token ?? '');
+    return this.renderFeed.execute(q.token ?? '');
   }
 }

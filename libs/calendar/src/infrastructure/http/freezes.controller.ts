@@ -12,7 +12,9 @@ import { Authenticated, CurrentActor, Roles } from '@uyoop/auth';
 import type { Actor } from '@uyoop/shared';
 import { MultilineText } from '@uyoop/shared/nest';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ManageFreezes } from '../../application/manage-freezes.use-case';
+import { CreateFreeze } from '../../application/create-freeze.use-case';
+import { DeleteFreeze } from '../../application/delete-freeze.use-case';
+import { ListFreezes } from '../../application/list-freezes.use-case';
 import type { Freeze } from '../../application/ports/freeze-repository.port';
 import { ENVIRONMENTS } from '../../domain/event-rules';
 import { requireRfc3339 } from '../../domain/rfc3339';
@@ -56,13 +58,17 @@ class FreezeResponse {
 @ApiBearerAuth('bearer')
 @Controller('freezes')
 export class FreezesController {
-  constructor(private readonly freezes: ManageFreezes) {}
+  constructor(
+    private readonly listFreezes: ListFreezes,
+    private readonly createFreeze: CreateFreeze,
+    private readonly deleteFreeze: DeleteFreeze,
+  ) {}
 
   @Get()
   @Authenticated()
   @ApiOkResponse({ type: [FreezeResponse] })
   async list(@Query() q: FreezesQuery): Promise<FreezeResponse[]> {
-    return (await this.freezes.list(q.environment)).map((f) => FreezeResponse.from(f));
+    return (await this.listFreezes.execute(q.environment)).map((f) => FreezeResponse.from(f));
   }
 
   @Post()
@@ -70,7 +76,7 @@ export class FreezesController {
   @ApiCreatedResponse({ type: FreezeResponse })
   @Idempotent()
   async create(@Body() body: CreateFreezeRequest, @CurrentActor() actor: Actor): Promise<FreezeResponse> {
-    const freeze = await this.freezes.create(actor, {
+    const freeze = await this.createFreeze.execute(actor, {
       environment: body.environment,
       start: requireRfc3339('start', body.start),
       end: requireRfc3339('end', body.end),
@@ -83,6 +89,6 @@ export class FreezesController {
   @Roles('ADMIN')
   @HttpCode(HttpStatus.NO_CONTENT)
   async remove(@Param('id', uuid) id: string, @CurrentActor() actor: Actor): Promise<void> {
-    await this.freezes.remove(actor, id);
+    await this.deleteFreeze.execute(actor, id);
   }
 }

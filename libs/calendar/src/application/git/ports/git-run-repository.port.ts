@@ -1,5 +1,18 @@
 import type { CalendarEvent } from '../../../domain/calendar-event';
+import type { PagePosition } from '../../../domain/event-page';
 import type { GitRun, GitRunStatus } from '../../../domain/git/git-run';
+
+export interface DuePageRequest {
+  /** Continue after this position; null: from the first due event. */
+  after: PagePosition | null;
+  limit: number;
+}
+
+export interface DueAutoEvents {
+  events: CalendarEvent[];
+  /** The position of the last event when more are due after it, else null. */
+  next: PagePosition | null;
+}
 
 export interface NewGitRun {
   id: string;
@@ -38,8 +51,9 @@ export abstract class GitRunRepository {
   /** Runs still `running` that started before `startedBefore` (their instance died): marked failed. */
   abstract failAbandoned(startedBefore: Date, now: Date): Promise<GitRun[]>;
   /**
-   * Approved `auto_trigger` git actions whose slot contains `now`, that have no automatic run yet and
-   * whose creator could run them by hand right now: active, ADMIN or DEV, with 2FA on (GIT-07).
+   * Approved `auto_trigger` git actions whose slot contains `now` and that have no automatic run yet,
+   * in (start, id) order after `page.after`, at most `page.limit`. Whether their creator may still run
+   * them is not this port's question (see RunEligibility).
    */
-  abstract dueAutoEvents(now: Date): Promise<CalendarEvent[]>;
+  abstract dueAutoEvents(now: Date, page: DuePageRequest): Promise<DueAutoEvents>;
 }

@@ -23,7 +23,9 @@ import { CurrentActor, Roles, SecondFactorRequired } from '@uyoop/auth';
 import type { Actor } from '@uyoop/shared';
 import { uuidParam } from '@uyoop/shared/nest';
 import { IsUUID } from 'class-validator';
-import { RunGitAction } from '../../../application/git/run-git-action.use-case';
+import { GetGitRun } from '../../../application/git/get-git-run.use-case';
+import { ListGitRuns } from '../../../application/git/list-git-runs.use-case';
+import { RequestGitRun } from '../../../application/git/request-git-run.use-case';
 import { GIT_RUN_STATUSES, type GitRun } from '../../../domain/git/git-run';
 import { GIT_ACTIONS } from '../../../domain/event-rules';
 import { GitRunWorker } from '../git-run.worker';
@@ -81,7 +83,9 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 @Controller('git_action')
 export class GitActionsController {
   constructor(
-    private readonly git: RunGitAction,
+    private readonly requestRun: RequestGitRun,
+    private readonly getRun: GetGitRun,
+    private readonly listRuns: ListGitRuns,
     private readonly worker: GitRunWorker,
   ) {}
 
@@ -106,7 +110,7 @@ export class GitActionsController {
   ): Promise<QueuedRunResponse> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
       throw new BadRequestException('Idempotency-Key must be 8 to 128 letters, digits, _ or -');
-    const run = await this.git.request(actor, body.event_id, {
+    const run = await this.requestRun.execute(actor, body.event_id, {
       idempotencyKey,
       overrideReason: body.override_reason,
     });
@@ -118,7 +122,7 @@ export class GitActionsController {
   @Roles('ADMIN', 'DEV')
   @ApiOkResponse({ type: [GitRunResponse], description: 'the runs of an event, newest first' })
   async runs(@Query() q: RunsQuery, @CurrentActor() actor: Actor): Promise<GitRunResponse[]> {
-    return (await this.git.listForEvent(actor, q.event_id)).map((r) => GitRunResponse.from(r));
+    return (await this.listRuns.execute(actor, q.event_id)).map((r) => GitRunResponse.from(r));
   }
 
   @Get('runs/:runId')
@@ -128,6 +132,6 @@ export class GitActionsController {
     @Param('runId', uuidParam('runId')) runId: string,
     @CurrentActor() actor: Actor,
   ): Promise<GitRunResponse> {
-    return GitRunResponse.from(await this.git.get(actor, runId));
+    return GitRunResponse.from(await this.getRun.execute(actor, runId));
   }
 }

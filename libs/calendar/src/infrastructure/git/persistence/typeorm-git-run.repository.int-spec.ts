@@ -1,10 +1,14 @@
 import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../../../../test-support/postgres';
+import type { DueAutoEvents } from '../../../application/git/ports/git-run-repository.port';
 import type { CalendarEvent } from '../../../domain/calendar-event';
+import type { PagePosition } from '../../../domain/event-page';
 import { TypeOrmGitRunRepository } from './typeorm-git-run.repository';
 
 const DEV = '00000000-0000-4000-8000-0000000000d1';
+/** An account that may not run git actions at all: whether it may is not the repository's question. */
+const GONE = '00000000-0000-4000-8000-0000000000d2';
 const T0 = new Date('2026-05-04T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
@@ -23,6 +27,11 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
       `INSERT INTO users (id, username, password_hash, role, totp_enabled) VALUES ($1, 'queue.dev', 'x', 'DEV', true)`,
       [DEV],
     );
+    await ds.query(
+      `INSERT INTO users (id, username, password_hash, role, totp_enabled, is_active)
+       VALUES ($1, 'queue.gone', 'x', 'OPS', false, false)`,
+      [GONE],
+    );
     repo = new TypeOrmGitRunRepository(new TypeOrmUnitOfWork(ds));
   });
   afterAll(async () => {
@@ -34,6 +43,7 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
     repoUrl: string,
     extra: Record<string, unknown> = {},
     start = at(-1),
+    createdBy = DEV,
   ): Promise<CalendarEvent> {
     counter += 1;
     const e: CalendarEvent = {
@@ -44,17 +54,20 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
       type: 'git_action',
       extra: { repo_url: repoUrl, branch: 'main', action: 'fetch', ...extra },
       status: 'approved',
-      createdBy: DEV,
+      createdBy,
       createdAt: T0,
       updatedAt: T0,
     };
     await ds.query(
       `INSERT INTO events (id, title, starts_at, ends_at, type, extra, status, created_by, created_at, updated_at)
        VALUES ($1, $2, $3, $4, 'git_action', $5, 'approved', $6, $7, $7)`,
-      [e.id, e.title, e.start, e.end, JSON.stringify(e.extra), DEV, T0],
+      [e.id, e.title, e.start, e.end, JSON.stringify(e.extra), createdBy, T0],
     );
     return e;
   }
+
+  /** The first page of due events, as the worker asks for it. */
+  const due = (now: Date): Promise<DueAutoEvents> => repo.dueAutoEvents(now, { after: null, limit: 100 });
 
   const queue = (e: CalendarEvent, minute: number, key: string | null = null) =>
     repo.enqueue({
@@ -115,13 +128,13 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
   });
 
   it('auto_trigger: due events once; an event that has its automatic run is not due again', async () => {
-    const due = await event('https://git.example.test/f.git', { auto_trigger: true }, at(60));
+    const first = await event('https://git.example.test/f.git', { auto_trigger: true }, at(60));
     await event('https://git.example.test/g.git', { auto_trigger: false }, at(60));
     await event('https://git.example.test/h.git', { auto_trigger: true }, at(90)); // not started yet
-    expect((await repo.dueAutoEvents(at(61))).map((e) => e.id)).toEqual([due.id]);
+    expect((await due(at(61))).events.map((e) => e.id)).toEqual([first.id]);
     const auto = {
       id: '20000000-0000-4000-8000-000000000001',
-      event: due,
+      event: first,
       trigger: 'auto' as const,
       triggeredBy: null,
       idempotencyKey: null,
@@ -130,16 +143,38 @@ describe('TypeOrmGitRunRepository (real PostgreSQL)', () => {
     };
     expect(await repo.enqueue(auto)).not.toBeNull();
     expect(await repo.enqueue({ ...auto, id: '20000000-0000-4000-8000-000000000002' })).toBeNull();
-    expect(await repo.dueAutoEvents(at(62))).toEqual([]);
+    expect(await due(at(62))).toEqual({ events: [], next: null });
   });
 
-  it('GIT-07: an automatic run waits for a creator who could run it by hand (active, 2FA on)', async () => {
-    const due = await event('https://git.example.test/i.git', { auto_trigger: true }, at(120));
-    expect((await repo.dueAutoEvents(at(121))).map((e) => e.id)).toEqual([due.id]);
-    await ds.query(`UPDATE users SET totp_enabled = false WHERE id = $1`, [DEV]);
-    expect(await repo.dueAutoEvents(at(121))).toEqual([]);
-    await ds.query(`UPDATE users SET totp_enabled = true, is_active = false WHERE id = $1`, [DEV]);
-    expect(await repo.dueAutoEvents(at(121))).toEqual([]);
-    await ds.query(`UPDATE users SET is_active = true WHERE id = $1`, [DEV]);
+  it('auto_trigger: due events come in keyset pages in (start, id) order, the start to the microsecond', async () => {
+    const a = await event('https://git.example.test/j.git', { auto_trigger: true }, at(180));
+    const b = await event('https://git.example.test/k.git', { auto_trigger: true }, at(180));
+    const c = await event('https://git.example.test/l.git', { auto_trigger: true }, at(180));
+    // b and c start half a millisecond after a, more precision than a Date holds.
+    await ds.query(
+      `UPDATE events SET starts_at = starts_at + interval '500 microseconds' WHERE id IN ($1, $2)`,
+      [b.id, c.id],
+    );
+    const d = await event('https://git.example.test/m.git', { auto_trigger: true }, at(170));
+    const seen: string[] = [];
+    let after: PagePosition | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const batch: DueAutoEvents = await repo.dueAutoEvents(at(181), { after, limit: 1 });
+      expect(batch.events.length).toBeLessThanOrEqual(1);
+      seen.push(...batch.events.map((e) => e.id));
+      if (!batch.next) break;
+      after = batch.next;
+    }
+    expect(seen).toEqual([d.id, a.id, b.id, c.id]); // each once: no repeat, nothing skipped
+    const two = await repo.dueAutoEvents(at(181), { after: null, limit: 2 });
+    expect(two.events.map((e) => e.id)).toEqual([d.id, a.id]);
+    expect(two.next).toEqual({ startMicros: at(180).getTime() * 1000, id: a.id });
+    expect((await due(at(181))).next).toBeNull();
+  });
+
+  it('GIT-07 is not decided in SQL: due events of any creator are returned (the application asks identity)', async () => {
+    const mine = await event('https://git.example.test/n.git', { auto_trigger: true }, at(240));
+    const theirs = await event('https://git.example.test/o.git', { auto_trigger: true }, at(240), GONE);
+    expect((await due(at(241))).events.map((e) => e.id)).toEqual([mine.id, theirs.id]);
   });
 });

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { TypeOrmUnitOfWork } from '@uyoop/shared/nest';
-import { GitRunRepository, type NewGitRun } from '../../../application/git/ports/git-run-repository.port';
-import type { CalendarEvent } from '../../../domain/calendar-event';
+import {
+  type DueAutoEvents,
+  type DuePageRequest,
+  GitRunRepository,
+  type NewGitRun,
+} from '../../../application/git/ports/git-run-repository.port';
 import type { GitAction, GitRun, GitRunStatus } from '../../../domain/git/git-run';
 import { COLUMNS as EVENT_COLUMNS, type EventRow, toEvent } from '../../persistence/typeorm-event.repository';
 
@@ -149,19 +153,27 @@ export class TypeOrmGitRunRepository extends GitRunRepository {
     return result.rows.map(toRun);
   }
 
-  async dueAutoEvents(now: Date): Promise<CalendarEvent[]> {
-    // Bounded like every range query: a git action lasts at most an hour (VAL-02).
+  async dueAutoEvents(now: Date, page: DuePageRequest): Promise<DueAutoEvents> {
+    const { after, limit } = page;
+    // Bounded like every range query: a git action lasts at most an hour (VAL-02); a keyset page in
+    // (starts_at, id) order, the start compared in whole microseconds (the column's precision).
     const rows = (await this.db.query(
       `SELECT ${EVENT_COLUMNS.split(', ')
         .map((c) => `e.${c}`)
-        .join(', ')} FROM events e
-         JOIN users u ON u.id = e.created_by AND u.is_active AND u.totp_enabled AND u.role IN ('ADMIN', 'DEV')
+        .join(', ')}, (extract(epoch FROM e.starts_at) * 1000000)::int8::text AS start_micros
+         FROM events e
         WHERE e.type = 'git_action' AND e.status = 'approved' AND (e.extra->>'auto_trigger')::boolean
           AND e.starts_at <= $1 AND e.starts_at > $1 - interval '1 hour' AND e.ends_at > $1
           AND NOT EXISTS (SELECT 1 FROM git_runs r WHERE r.event_id = e.id AND r.trigger = 'auto')
-        ORDER BY e.starts_at LIMIT 100`,
-      [now],
-    )) as EventRow[];
-    return rows.map(toEvent);
+          ${after ? `AND (e.starts_at, e.id) > ('epoch'::timestamptz + $3::int8 * interval '1 microsecond', $4::uuid)` : ''}
+        ORDER BY e.starts_at, e.id LIMIT $2`,
+      after ? [now, limit + 1, after.startMicros, after.id] : [now, limit + 1],
+    )) as (EventRow & { start_micros: string })[];
+    const events = rows.slice(0, limit);
+    const last = events[events.length - 1];
+    return {
+      events: events.map(toEvent),
+      next: rows.length > limit && last ? { startMicros: Number(last.start_micros), id: last.id } : null,
+    };
   }
 }

@@ -1,23 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor, AuditLog, Clock, isDomainError, newId, UnitOfWork } from '@uyoop/shared';
 import type { CalendarEvent } from '../../domain/calendar-event';
-import { EventNotFound } from '../../domain/calendar.errors';
 import { validateExtra } from '../../domain/event-extra';
-import { isVisibleTo } from '../../domain/event-rules';
 import {
   assertAllowedHost,
   assertMayRun,
   assertRunnable,
   type GitRun,
-  GitRunNotFound,
   IdempotencyKeyReused,
-  maySeeRun,
   NotAGitAction,
 } from '../../domain/git/git-run';
 import { FreezeGuard } from '../freeze-guard';
-import { GitSettings } from './git-settings';
 import { EventRepository } from '../ports/event-repository.port';
+import { GitSettings } from './git-settings';
 import { GitRunRepository } from './ports/git-run-repository.port';
+import { findVisibleEvent } from '../event-access';
 
 export interface RunRequest {
   idempotencyKey?: string;
@@ -25,12 +22,12 @@ export interface RunRequest {
 }
 
 /**
- * POST /git_action and the run history. A run is queued only for a git action event the caller may
- * run (contract), whose command is still valid and allowed (GIT-03/04), that is approved and inside
- * its slot (VAL-08) and not frozen (VAL-05). Every attempt is audited, refused ones included (GIT-08).
+ * POST /git_action. A run is queued only for a git action event the caller may run (contract), whose
+ * command is still valid and allowed (GIT-03/04), that is approved and inside its slot (VAL-08) and not
+ * frozen (VAL-05). Every attempt is audited, refused ones included (GIT-08).
  */
 @Injectable()
-export class RunGitAction {
+export class RequestGitRun {
   constructor(
     private readonly events: EventRepository,
     private readonly runs: GitRunRepository,
@@ -42,8 +39,8 @@ export class RunGitAction {
   ) {}
 
   /** The queued run, or, for a repeated idempotency key, the run that key started. */
-  async request(actor: Actor, eventId: string, req: RunRequest): Promise<GitRun> {
-    const event = await this.visibleEvent(actor, eventId);
+  async execute(actor: Actor, eventId: string, req: RunRequest): Promise<GitRun> {
+    const event = await findVisibleEvent(this.events, actor, eventId);
     if (req.idempotencyKey !== undefined) {
       // A retry: the run the key started, not a second one, and not audited again (GIT-06).
       const earlier = await this.runs.findByIdempotencyKey(actor.id, req.idempotencyKey);
@@ -101,26 +98,5 @@ export class RunGitAction {
       });
       return run;
     });
-  }
-
-  /** The event, or the same 404 whether it does not exist or is a private meeting hidden from the caller (AC-03). */
-  private async visibleEvent(actor: Actor, eventId: string): Promise<CalendarEvent> {
-    const event = await this.events.findById(eventId);
-    if (!event || !isVisibleTo(event, actor)) throw new EventNotFound();
-    return event;
-  }
-
-  async get(actor: Actor, runId: string): Promise<GitRun> {
-    const run = await this.runs.findById(runId);
-    if (!run) throw new GitRunNotFound();
-    const event = await this.events.findById(run.eventId);
-    if (!maySeeRun(actor.role, actor.id, run, event?.createdBy ?? null)) throw new GitRunNotFound();
-    return run;
-  }
-
-  async listForEvent(actor: Actor, eventId: string): Promise<GitRun[]> {
-    const event = await this.visibleEvent(actor, eventId);
-    const runs = await this.runs.listForEvent(eventId);
-    return runs.filter((run) => maySeeRun(actor.role, actor.id, run, event.createdBy));
   }
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor, AuditLog, Clock, newId, UnitOfWork } from '@uyoop/shared';
-import { EventForbidden, EventNotFound, InvalidEvent } from '../domain/calendar.errors';
+import { EventForbidden, InvalidEvent } from '../domain/calendar.errors';
 import { type Freeze, FreezeRepository } from './ports/freeze-repository.port';
 
 const MAX_FREEZE_MS = 90 * 24 * 3_600_000;
 
-/** ADMINs define freeze (blackout) periods per environment; everyone can see them. */
+/** An ADMIN defines a freeze (blackout) period of at most 90 days on one environment; audited. */
 @Injectable()
-export class ManageFreezes {
+export class CreateFreeze {
   constructor(
     private readonly freezes: FreezeRepository,
     private readonly audit: AuditLog,
@@ -15,11 +15,7 @@ export class ManageFreezes {
     private readonly uow: UnitOfWork,
   ) {}
 
-  list(environment?: string): Promise<Freeze[]> {
-    return this.freezes.list(environment);
-  }
-
-  async create(
+  async execute(
     actor: Actor,
     input: { environment: string; start: Date; end: Date; reason: string },
   ): Promise<Freeze> {
@@ -40,19 +36,5 @@ export class ManageFreezes {
       });
     });
     return freeze;
-  }
-
-  async remove(actor: Actor, id: string): Promise<void> {
-    if (actor.role !== 'ADMIN') throw new EventForbidden('Only an ADMIN can delete freeze periods');
-    await this.uow.run(async () => {
-      if (!(await this.freezes.remove(id))) throw new EventNotFound();
-      await this.audit.record({
-        action: 'freeze_deleted',
-        actorId: actor.id,
-        targetType: 'freeze',
-        targetId: id,
-        ip: actor.ip,
-      });
-    });
   }
 }

@@ -3,37 +3,57 @@ import { AuditLog, Clock, isDomainError, newId, UnitOfWork } from '@uyoop/shared
 import {
   assertAllowedHost,
   assertRunnable,
+  type CreatorStanding,
   gitCommands,
   type GitRun,
+  mayRunUnattended,
   redactOutput,
   runMatchesEvent,
 } from '../../domain/git/git-run';
 import type { CalendarEvent } from '../../domain/calendar-event';
+import type { PagePosition } from '../../domain/event-page';
 import { FreezeGuard } from '../freeze-guard';
-import { GitSettings } from './git-settings';
 import { EventRepository } from '../ports/event-repository.port';
+import { GitSettings } from './git-settings';
 import { GitCredentials, GitExecutor } from './ports/git-executor.port';
 import { GitRunRepository } from './ports/git-run-repository.port';
-
-/** The actor automatic runs are recorded under: the server itself, with no user. */
+import { RunEligibility } from './ports/run-eligibility.port';
 
 /** A run still `running` this long after its own deadline belonged to an instance that is gone. */
 const ABANDON_GRACE_MS = 60_000;
 
 /**
- * The worker side of git actions, called by the polling worker of every instance: queue automatic
- * runs that are due, start queued runs, and close runs whose instance died. Everything that must
- * happen once across instances is decided by the database (claims, one automatic run per event).
+ * At most this many due automatic runs are looked at per poll, so a poll stays bounded however many
+ * git actions are due. The batch is a keyset page in (start, id) order and the next poll goes on
+ * after it, starting over once a page comes back short: events that cannot be queued now (their
+ * creator may not run them, their host is not allowed, a freeze) stay due and are passed over, so
+ * however many there are, every due event is looked at within ceil(due / batch) + 1 polls and none
+ * can starve the others for the rest of its slot. (The creator is asked about here — identity owns
+ * accounts — not joined in SQL, so ineligible events cannot be left out of the page itself; a bigger
+ * batch would only move the threshold.) Each instance keeps its own position: the database still
+ * queues each automatic run once.
+ */
+export const DUE_BATCH = 100;
+
+/**
+ * The worker side of git actions, a service driven by the polling worker of every instance (not one
+ * user action, so not a use case): queue automatic runs that are due, start queued runs, and close runs
+ * whose instance died. Its steps share the check made before anything starts (`refusalNow`) and the
+ * position in the due events. Everything that must happen once across instances is decided by the
+ * database (claims, one automatic run per event).
  */
 @Injectable()
-export class ExecuteGitRuns {
-  private readonly logger = new Logger(ExecuteGitRuns.name);
+export class GitRunExecution {
+  private readonly logger = new Logger(GitRunExecution.name);
+  /** Where the next poll goes on in the due events; null: from the first (see DUE_BATCH). */
+  private dueAfter: PagePosition | null = null;
 
   constructor(
     private readonly runs: GitRunRepository,
     private readonly events: EventRepository,
     private readonly executor: GitExecutor,
     private readonly credentials: GitCredentials,
+    private readonly eligibility: RunEligibility,
     private readonly freezes: FreezeGuard,
     private readonly settings: GitSettings,
     private readonly audit: AuditLog,
@@ -42,13 +62,20 @@ export class ExecuteGitRuns {
   ) {}
 
   /**
-   * `auto_trigger` git actions run once when their slot starts, if approved, allowed and not frozen;
-   * a frozen one is tried again at the next poll while its slot lasts. Returns how many were queued.
+   * `auto_trigger` git actions run once when their slot starts, if approved, allowed and not frozen,
+   * and while their creator could run them by hand (GIT-07); one that cannot run yet is tried again
+   * at a later poll while its slot lasts. Returns how many were queued.
    */
   async queueDueAutomaticRuns(): Promise<number> {
     const now = this.clock.now();
+    const due = await this.runs.dueAutoEvents(now, { after: this.dueAfter, limit: DUE_BATCH });
+    const creators =
+      due.events.length > 0
+        ? await this.eligibility.standingsOf([...new Set(due.events.map((e) => e.createdBy))])
+        : new Map<string, CreatorStanding>();
     let queued = 0;
-    for (const event of await this.runs.dueAutoEvents(now)) {
+    for (const event of due.events) {
+      if (!mayRunUnattended(event, creators.get(event.createdBy))) continue;
       if ((await this.refusalNow(event, now, false)) !== null) continue;
       const run = await this.uow.run(async () => {
         const queuedRun = await this.runs.enqueue({
@@ -71,6 +98,8 @@ export class ExecuteGitRuns {
       });
       if (run) queued += 1;
     }
+    // Only once the whole batch was looked at: a poll that failed half-way tries the same batch again.
+    this.dueAfter = due.next;
     return queued;
   }
 

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, AuditLog, Clock } from '@uyoop/shared';
+import { randomBytes } from 'node:crypto';
+import { hashFeedToken } from '../domain/feed-token';
+import { FeedTokenRepository } from './ports/feed-token-repository.port';
+
+/**
+ * A new iCalendar feed token for the caller, replacing (and so revoking) any earlier one: shown once,
+ * stored only as its hash; audited.
+ */
+@Injectable()
+export class IssueFeedToken {
+  constructor(
+    private readonly tokens: FeedTokenRepository,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(actor: Actor): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.tokens.set(actor.id, hashFeedToken(token), this.clock.now());
+    await this.audit.record({
+      action: 'feed_token_issued',
+      actorId: actor.id,
+      targetType: 'user',
+      targetId: actor.id,
+      ip: actor.ip,
+    });
+    return token;
+  }
+}

@@ -1,0 +1,32 @@
+import { InMemoryAuditLog } from '@uyoop/shared/testing';
+import { actorOf, InMemoryFeedTokenRepository, USERS } from '../testing';
+import { RevokeFeedToken } from './revoke-feed-token.use-case';
+
+function setup() {
+  const tokens = new InMemoryFeedTokenRepository();
+  tokens.addUser(USERS.OPS, 'OPS');
+  tokens.addUser(USERS.DEV, 'DEV');
+  const audit = new InMemoryAuditLog();
+  return { tokens, audit, revoke: new RevokeFeedToken(tokens, audit) };
+}
+
+describe('RevokeFeedToken', () => {
+  it('AUTH-08: revokes the caller’s token only, audited as feed_token_revoked', async () => {
+    const { tokens, audit, revoke } = setup();
+    await tokens.set(USERS.OPS, 'ops-hash', new Date());
+    await tokens.set(USERS.DEV, 'dev-hash', new Date());
+    const ops = actorOf('OPS');
+    await revoke.execute(ops);
+    await expect(tokens.ownerOf('ops-hash')).resolves.toBeNull();
+    await expect(tokens.ownerOf('dev-hash')).resolves.toEqual({ id: USERS.DEV, role: 'DEV' });
+    expect(audit.entries).toEqual([
+      { action: 'feed_token_revoked', actorId: ops.id, targetType: 'user', targetId: ops.id, ip: ops.ip },
+    ]);
+  });
+
+  it('without a token it does nothing and audits nothing', async () => {
+    const { audit, revoke } = setup();
+    await expect(revoke.execute(actorOf('OPS'))).resolves.toBeUndefined();
+    expect(audit.entries).toEqual([]);
+  });
+});

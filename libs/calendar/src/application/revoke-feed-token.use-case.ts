@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor, AuditLog } from '@uyoop/shared';
+import { FeedTokenRepository } from './ports/feed-token-repository.port';
+
+/** Revokes the caller's feed token, if any; audited only when there was one. */
+@Injectable()
+export class RevokeFeedToken {
+  constructor(
+    private readonly tokens: FeedTokenRepository,
+    private readonly audit: AuditLog,
+  ) {}
+
+  async execute(actor: Actor): Promise<void> {
+    if (await this.tokens.revoke(actor.id)) {
+      await this.audit.record({
+        action: 'feed_token_revoked',
+        actorId: actor.id,
+        targetType: 'user',
+        targetId: actor.id,
+        ip: actor.ip,
+      });
+    }
+  }
+}
