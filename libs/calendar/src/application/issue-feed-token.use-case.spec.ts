@@ -8,7 +8,6 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 function setup() {
   const tokens = new InMemoryFeedTokenRepository();
-  tokens.addUser(USERS.DEV, 'DEV');
   const audit = new InMemoryAuditLog();
   return { tokens, audit, issue: new IssueFeedToken(tokens, audit, new FixedClock(NOW)) };
 }
@@ -21,7 +20,7 @@ describe('IssueFeedToken', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tokens.tokens.get(dev.id)).toEqual({ tokenHash: sha256(token), createdAt: NOW });
     expect(JSON.stringify([...tokens.tokens.values()])).not.toContain(token);
-    await expect(tokens.ownerOf(sha256(token))).resolves.toEqual({ id: dev.id, role: 'DEV' });
+    await expect(tokens.ownerIdOf(sha256(token))).resolves.toBe(dev.id);
     expect(audit.entries).toEqual([
       { action: 'feed_token_issued', actorId: dev.id, targetType: 'user', targetId: dev.id, ip: dev.ip },
     ]);
@@ -32,8 +31,8 @@ describe('IssueFeedToken', () => {
     const first = await issue.execute(actorOf('DEV'));
     const second = await issue.execute(actorOf('DEV'));
     expect(second).not.toBe(first);
-    await expect(tokens.ownerOf(sha256(first))).resolves.toBeNull();
-    await expect(tokens.ownerOf(sha256(second))).resolves.toEqual({ id: USERS.DEV, role: 'DEV' });
+    await expect(tokens.ownerIdOf(sha256(first))).resolves.toBeNull();
+    await expect(tokens.ownerIdOf(sha256(second))).resolves.toBe(USERS.DEV);
     expect(tokens.tokens.size).toBe(1);
     expect(audit.actions()).toEqual(['feed_token_issued', 'feed_token_issued']);
   });

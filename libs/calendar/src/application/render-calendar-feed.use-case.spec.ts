@@ -1,11 +1,14 @@
 import { FixedClock, InMemoryAuditLog } from '@uyoop/shared/testing';
+import type { Role } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
+import type { UserStanding } from '../domain/user-standing';
 import { InvalidFeedToken } from '../domain/calendar.errors';
 import {
   actorOf,
   anEvent,
   errorOf,
   InMemoryEventRepository,
+  InMemoryAccounts,
   InMemoryFeedTokenRepository,
   USERS,
 } from '../testing';
@@ -16,22 +19,26 @@ import { RevokeFeedToken } from './revoke-feed-token.use-case';
 const NOW = new Date('2026-03-02T09:00:00Z');
 const DAY = 24 * 3_600_000;
 
+const standing = (role: Role): UserStanding => ({ active: true, role, hasSecondFactor: false });
+
 const uids = (ics: string): string[] =>
   [...ics.matchAll(/^UID:([0-9a-f-]{36})@uyoop-cal\r$/gm)].map((m) => m[1] ?? '');
 
 function setup(...stored: CalendarEvent[]) {
   const tokens = new InMemoryFeedTokenRepository();
-  for (const role of ['ADMIN', 'PROJET', 'DEV', 'OPS'] as const) tokens.addUser(USERS[role], role);
-  tokens.addUser(USERS.PROJET2, 'PROJET');
+  const accounts = new InMemoryAccounts();
+  for (const role of ['ADMIN', 'PROJET', 'DEV', 'OPS'] as const) accounts.set(USERS[role], standing(role));
+  accounts.set(USERS.PROJET2, standing('PROJET'));
   const events = new InMemoryEventRepository();
   events.seed(...stored);
   const audit = new InMemoryAuditLog();
   const clock = new FixedClock(NOW);
   return {
     tokens,
+    accounts,
     issue: new IssueFeedToken(tokens, audit, clock),
     revoke: new RevokeFeedToken(tokens, audit),
-    render: new RenderCalendarFeed(tokens, events, clock),
+    render: new RenderCalendarFeed(tokens, accounts, events, clock),
   };
 }
 
@@ -68,10 +75,10 @@ describe('RenderCalendarFeed', () => {
 
   it('AC-03: the owner’s current role decides, not the role they had when the token was issued', async () => {
     const theirs = anEvent({ ...at(DAY), extra: { private: true }, createdBy: USERS.PROJET2 });
-    const { tokens, issue, render } = setup(theirs);
+    const { accounts, issue, render } = setup(theirs);
     const token = await issue.execute(actorOf('ADMIN'));
     expect(uids(await render.execute(token))).toEqual([theirs.id]);
-    tokens.addUser(USERS.ADMIN, 'DEV');
+    accounts.set(USERS.ADMIN, standing('DEV'));
     expect(uids(await render.execute(token))).toEqual([]);
   });
 
@@ -107,9 +114,16 @@ describe('RenderCalendarFeed', () => {
   });
 
   it('AUTH-08: the token of a deactivated user is a 401', async () => {
-    const { tokens, issue, render } = setup();
+    const { accounts, issue, render } = setup();
     const token = await issue.execute(actorOf('OPS'));
-    tokens.addUser(USERS.OPS, 'OPS', false);
+    accounts.set(USERS.OPS, { ...standing('OPS'), active: false });
+    await expect(render.execute(token)).rejects.toBeInstanceOf(InvalidFeedToken);
+  });
+
+  it('AUTH-08: a token whose owner identity does not know (any more) is a 401', async () => {
+    const { accounts, issue, render } = setup();
+    const token = await issue.execute(actorOf('DEV'));
+    accounts.forget(USERS.DEV);
     await expect(render.execute(token)).rejects.toBeInstanceOf(InvalidFeedToken);
   });
 });

@@ -4,6 +4,7 @@ import { InvalidFeedToken } from '../domain/calendar.errors';
 import { seesEveryPrivateEvent } from '../domain/event-rules';
 import { hashFeedToken, isWellFormedFeedToken } from '../domain/feed-token';
 import { toICalendar } from '../domain/icalendar';
+import { Accounts } from './ports/accounts.port';
 import { EventRepository } from './ports/event-repository.port';
 import { FeedTokenRepository } from './ports/feed-token-repository.port';
 
@@ -20,20 +21,23 @@ export const MAX_EVENTS_PER_FEED = 5_000;
 export class RenderCalendarFeed {
   constructor(
     private readonly tokens: FeedTokenRepository,
+    private readonly accounts: Accounts,
     private readonly events: EventRepository,
     private readonly clock: Clock,
   ) {}
 
   async execute(token: string): Promise<string> {
     if (!isWellFormedFeedToken(token)) throw new InvalidFeedToken();
-    const owner = await this.tokens.ownerOf(hashFeedToken(token));
-    if (!owner) throw new InvalidFeedToken();
+    const ownerId = await this.tokens.ownerIdOf(hashFeedToken(token));
+    const owner = ownerId === null ? undefined : (await this.accounts.standingsOf([ownerId])).get(ownerId);
+    // A deactivated owner's feed stops at once, like their sessions; the role is the current one.
+    if (!ownerId || !owner?.active) throw new InvalidFeedToken();
     const now = this.clock.now();
     const { events } = await this.events.findOverlapping({
       from: new Date(now.getTime() - 30 * DAY),
       to: new Date(now.getTime() + 365 * DAY),
       limit: MAX_EVENTS_PER_FEED,
-      visibleTo: { userId: owner.id, allPrivate: seesEveryPrivateEvent(owner.role) },
+      visibleTo: { userId: ownerId, allPrivate: seesEveryPrivateEvent(owner.role) },
     });
     return toICalendar(events, now);
   }

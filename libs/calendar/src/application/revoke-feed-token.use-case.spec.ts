@@ -4,8 +4,6 @@ import { RevokeFeedToken } from './revoke-feed-token.use-case';
 
 function setup() {
   const tokens = new InMemoryFeedTokenRepository();
-  tokens.addUser(USERS.OPS, 'OPS');
-  tokens.addUser(USERS.DEV, 'DEV');
   const audit = new InMemoryAuditLog();
   return { tokens, audit, revoke: new RevokeFeedToken(tokens, audit) };
 }
@@ -17,8 +15,8 @@ describe('RevokeFeedToken', () => {
     await tokens.set(USERS.DEV, 'dev-hash', new Date());
     const ops = actorOf('OPS');
     await revoke.execute(ops);
-    await expect(tokens.ownerOf('ops-hash')).resolves.toBeNull();
-    await expect(tokens.ownerOf('dev-hash')).resolves.toEqual({ id: USERS.DEV, role: 'DEV' });
+    await expect(tokens.ownerIdOf('ops-hash')).resolves.toBeNull();
+    await expect(tokens.ownerIdOf('dev-hash')).resolves.toBe(USERS.DEV);
     expect(audit.entries).toEqual([
       { action: 'feed_token_revoked', actorId: ops.id, targetType: 'user', targetId: ops.id, ip: ops.ip },
     ]);

@@ -18,7 +18,7 @@ import { FeedTokenRepository } from '../application/ports/feed-token-repository.
 import { FreezeRepository } from '../application/ports/freeze-repository.port';
 import { GitCredentials, GitExecutor } from '../application/git/ports/git-executor.port';
 import { GitRunRepository } from '../application/git/ports/git-run-repository.port';
-import { RunEligibility } from '../application/git/ports/run-eligibility.port';
+import { Accounts } from '../application/ports/accounts.port';
 import { GetGitRun } from '../application/git/get-git-run.use-case';
 import { ListGitRuns } from '../application/git/list-git-runs.use-case';
 import { RequestGitRun } from '../application/git/request-git-run.use-case';
@@ -38,7 +38,7 @@ import { TypeOrmEventRepository } from './persistence/typeorm-event.repository';
 import { TypeOrmFeedTokenRepository } from './persistence/typeorm-feed-token.repository';
 import { TypeOrmFreezeRepository } from './persistence/typeorm-freeze.repository';
 import { TypeOrmGitRunRepository } from './git/persistence/typeorm-git-run.repository';
-import { AccountStandingRunEligibility } from './git/account-standing.run-eligibility';
+import { IdentityAccounts } from './identity-accounts';
 
 export interface CalendarModuleOptions {
   git: {
@@ -100,7 +100,7 @@ export class CalendarModule {
         { provide: FreezeRepository, useClass: TypeOrmFreezeRepository },
         { provide: FeedTokenRepository, useClass: TypeOrmFeedTokenRepository },
         { provide: GitRunRepository, useClass: TypeOrmGitRunRepository },
-        { provide: RunEligibility, useClass: AccountStandingRunEligibility },
+        { provide: Accounts, useClass: IdentityAccounts },
       ],
     };
   }

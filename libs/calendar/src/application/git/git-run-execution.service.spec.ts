@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DomainError } from '@uyoop/shared';
 import { FixedClock, ImmediateUnitOfWork, InMemoryAuditLog } from '@uyoop/shared/testing';
-import { type CreatorStanding, gitCommands } from '../../domain/git/git-run';
+import { gitCommands } from '../../domain/git/git-run';
+import type { UserStanding } from '../../domain/user-standing';
 import {
   actorOf,
   aFreeze,
@@ -14,7 +15,7 @@ import {
   InMemoryEventRepository,
   InMemoryFreezeRepository,
   InMemoryGitRunRepository,
-  InMemoryRunEligibility,
+  InMemoryAccounts,
   USERS,
 } from '../../testing';
 import { FreezeGuard } from '../freeze-guard';
@@ -26,7 +27,7 @@ const TIMEOUT_MS = 30_000;
 /** Deadline plus a minute: after this a `running` run belongs to an instance that is gone. */
 const ABANDONED_AFTER_MS = TIMEOUT_MS + 60_000;
 const IN_SLOT = new Date('2026-03-10T10:05:00Z');
-const ELIGIBLE_DEV: CreatorStanding = { active: true, role: 'DEV', hasSecondFactor: true };
+const ELIGIBLE_DEV: UserStanding = { active: true, role: 'DEV', hasSecondFactor: true };
 
 class DatabaseDown extends DomainError {
   readonly kind = 'unavailable';
@@ -39,7 +40,7 @@ function setup() {
   const freezes = new InMemoryFreezeRepository();
   const executor = new FakeGitExecutor();
   const credentials = new FakeGitCredentials();
-  const eligibility = new InMemoryRunEligibility().set(USERS.DEV, ELIGIBLE_DEV);
+  const eligibility = new InMemoryAccounts().set(USERS.DEV, ELIGIBLE_DEV);
   const audit = new InMemoryAuditLog();
   const clock = new FixedClock(IN_SLOT);
   const uow = new ImmediateUnitOfWork();
@@ -137,7 +138,7 @@ describe('GitRunExecution', () => {
       ['now OPS', { active: true, role: 'OPS', hasSecondFactor: true }],
       ['now PROJET', { active: true, role: 'PROJET', hasSecondFactor: true }],
       ['unknown to identity', undefined],
-    ] as [string, CreatorStanding | undefined][])(
+    ] as [string, UserStanding | undefined][])(
       'GIT-07: skipped while the creator is %s; queued once they could run it by hand',
       async (_state, standing) => {
         const { execution, events, eligibility, runs, audit } = setup();

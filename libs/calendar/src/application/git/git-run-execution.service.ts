@@ -3,7 +3,6 @@ import { AuditLog, Clock, isDomainError, newId, UnitOfWork } from '@uyoop/shared
 import {
   assertAllowedHost,
   assertRunnable,
-  type CreatorStanding,
   gitCommands,
   type GitRun,
   mayRunUnattended,
@@ -17,7 +16,8 @@ import { EventRepository } from '../ports/event-repository.port';
 import { GitSettings } from './git-settings';
 import { GitCredentials, GitExecutor } from './ports/git-executor.port';
 import { GitRunRepository } from './ports/git-run-repository.port';
-import { RunEligibility } from './ports/run-eligibility.port';
+import { Accounts } from '../ports/accounts.port';
+import type { UserStanding } from '../../domain/user-standing';
 
 /** A run still `running` this long after its own deadline belonged to an instance that is gone. */
 const ABANDON_GRACE_MS = 60_000;
@@ -53,7 +53,7 @@ export class GitRunExecution {
     private readonly events: EventRepository,
     private readonly executor: GitExecutor,
     private readonly credentials: GitCredentials,
-    private readonly eligibility: RunEligibility,
+    private readonly eligibility: Accounts,
     private readonly freezes: FreezeGuard,
     private readonly settings: GitSettings,
     private readonly audit: AuditLog,
@@ -72,7 +72,7 @@ export class GitRunExecution {
     const creators =
       due.events.length > 0
         ? await this.eligibility.standingsOf([...new Set(due.events.map((e) => e.createdBy))])
-        : new Map<string, CreatorStanding>();
+        : new Map<string, UserStanding>();
     let queued = 0;
     for (const event of due.events) {
       if (!mayRunUnattended(event, creators.get(event.createdBy))) continue;

@@ -1,4 +1,5 @@
-import { DomainError, type Role } from '@uyoop/shared';
+import type { UserStanding } from '../user-standing';
+import { DomainError } from '@uyoop/shared';
 import type { CalendarEvent } from '../calendar-event';
 import { EventForbidden } from '../calendar.errors';
 import type { GIT_ACTIONS } from '../event-rules';
@@ -74,20 +75,13 @@ export function assertMayRun(role: string, callerId: string, event: CalendarEven
   throw new EventForbidden(`${role} role cannot run git actions`);
 }
 
-/** What the calendar needs to know of an account to run a git action in its name, as identity reports it. */
-export interface CreatorStanding {
-  active: boolean;
-  role: Role;
-  hasSecondFactor: boolean;
-}
-
 /**
  * Whether an `auto_trigger` git action may be run unattended (GIT-07): only while its creator could run
  * it by hand right now — the account active, with a second factor (what `@SecondFactorRequired` asks
  * of a manual run), and in a role that may run it ({@link mayRun}: ADMIN or DEV, as its creator). An
  * unknown account (`undefined`) may not.
  */
-export function mayRunUnattended(event: CalendarEvent, creator: CreatorStanding | undefined): boolean {
+export function mayRunUnattended(event: CalendarEvent, creator: UserStanding | undefined): boolean {
   return (
     creator !== undefined &&
     creator.active &&

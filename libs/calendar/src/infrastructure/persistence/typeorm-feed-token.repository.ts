@@ -20,11 +20,11 @@ export class TypeOrmFeedTokenRepository extends FeedTokenRepository {
     return (await this.db.exec(`DELETE FROM feed_tokens WHERE user_id = $1`, [userId])).affected === 1;
   }
 
-  async ownerOf(tokenHash: string): Promise<{ id: string; role: string } | null> {
-    const rows = (await this.db.query(
-      `SELECT f.user_id, u.role FROM feed_tokens f JOIN users u ON u.id = f.user_id WHERE f.token_hash = $1 AND u.is_active`,
+  async ownerIdOf(tokenHash: string): Promise<string | null> {
+    const rows = await this.db.query<{ user_id: string }>(
+      `SELECT user_id FROM feed_tokens WHERE token_hash = $1`,
       [tokenHash],
-    )) as { user_id: string; role: string }[];
-    return rows[0] ? { id: rows[0].user_id, role: rows[0].role } : null;
+    );
+    return rows[0]?.user_id ?? null;
   }
 }

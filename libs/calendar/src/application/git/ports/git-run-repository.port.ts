@@ -53,7 +53,7 @@ export abstract class GitRunRepository {
   /**
    * Approved `auto_trigger` git actions whose slot contains `now` and that have no automatic run yet,
    * in (start, id) order after `page.after`, at most `page.limit`. Whether their creator may still run
-   * them is not this port's question (see RunEligibility).
+   * them is not this port's question (see Accounts).
    */
   abstract dueAutoEvents(now: Date, page: DuePageRequest): Promise<DueAutoEvents>;
 }

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { AccountStanding } from '@uyoop/auth';
-import { RunEligibility } from '../../application/git/ports/run-eligibility.port';
-import type { CreatorStanding } from '../../domain/git/git-run';
+import { Accounts } from '../application/ports/accounts.port';
+import type { UserStanding } from '../domain/user-standing';
 
-/** RunEligibility answered by identity (`AccountStanding` of `UsersCoreModule`): no SQL on `users` here. */
+/** Accounts answered by identity (`AccountStanding` of `UsersCoreModule`): no SQL on `users` here. */
 @Injectable()
-export class AccountStandingRunEligibility extends RunEligibility {
+export class IdentityAccounts extends Accounts {
   constructor(private readonly accounts: AccountStanding) {
     super();
   }
 
-  async standingsOf(userIds: readonly string[]): Promise<Map<string, CreatorStanding>> {
+  async standingsOf(userIds: readonly string[]): Promise<Map<string, UserStanding>> {
     const standings = await this.accounts.of(userIds);
     return new Map(
       [...standings].map(([id, s]) => [
