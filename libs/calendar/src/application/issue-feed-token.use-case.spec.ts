@@ -1,4 +1,4 @@
-import { FixedClock, InMemoryAuditLog } from '@uyoop/shared/testing';
+import { FixedClock, ImmediateUnitOfWork, InMemoryAuditLog } from '@uyoop/shared/testing';
 import { createHash } from 'node:crypto';
 import { actorOf, InMemoryFeedTokenRepository, USERS } from '../testing';
 import { IssueFeedToken } from './issue-feed-token.use-case';
@@ -9,7 +9,8 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 function setup() {
   const tokens = new InMemoryFeedTokenRepository();
   const audit = new InMemoryAuditLog();
-  return { tokens, audit, issue: new IssueFeedToken(tokens, audit, new FixedClock(NOW)) };
+  const uow = new ImmediateUnitOfWork();
+  return { tokens, audit, uow, issue: new IssueFeedToken(tokens, audit, new FixedClock(NOW), uow) };
 }
 
 describe('IssueFeedToken', () => {
@@ -35,5 +36,12 @@ describe('IssueFeedToken', () => {
     await expect(tokens.ownerIdOf(sha256(second))).resolves.toBe(USERS.DEV);
     expect(tokens.tokens.size).toBe(1);
     expect(audit.actions()).toEqual(['feed_token_issued', 'feed_token_issued']);
+  });
+
+  it('LOG-TX-01: the token and its audit entry are written in one unit of work', async () => {
+    const { audit, uow, issue } = setup();
+    await issue.execute(actorOf('DEV'));
+    expect(uow.runs).toBe(1);
+    expect(audit.actions()).toEqual(['feed_token_issued']);
   });
 });

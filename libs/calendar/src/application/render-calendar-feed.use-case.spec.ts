@@ -1,4 +1,4 @@
-import { FixedClock, InMemoryAuditLog } from '@uyoop/shared/testing';
+import { FixedClock, ImmediateUnitOfWork, InMemoryAuditLog } from '@uyoop/shared/testing';
 import type { Role } from '@uyoop/shared';
 import type { CalendarEvent } from '../domain/calendar-event';
 import type { UserStanding } from '../domain/user-standing';
@@ -36,8 +36,8 @@ function setup(...stored: CalendarEvent[]) {
   return {
     tokens,
     accounts,
-    issue: new IssueFeedToken(tokens, audit, clock),
-    revoke: new RevokeFeedToken(tokens, audit),
+    issue: new IssueFeedToken(tokens, audit, clock, new ImmediateUnitOfWork()),
+    revoke: new RevokeFeedToken(tokens, audit, new ImmediateUnitOfWork()),
     render: new RenderCalendarFeed(tokens, accounts, events, clock),
   };
 }

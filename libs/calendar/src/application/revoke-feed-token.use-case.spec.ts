@@ -1,11 +1,12 @@
-import { InMemoryAuditLog } from '@uyoop/shared/testing';
+import { ImmediateUnitOfWork, InMemoryAuditLog } from '@uyoop/shared/testing';
 import { actorOf, InMemoryFeedTokenRepository, USERS } from '../testing';
 import { RevokeFeedToken } from './revoke-feed-token.use-case';
 
 function setup() {
   const tokens = new InMemoryFeedTokenRepository();
   const audit = new InMemoryAuditLog();
-  return { tokens, audit, revoke: new RevokeFeedToken(tokens, audit) };
+  const uow = new ImmediateUnitOfWork();
+  return { tokens, audit, uow, revoke: new RevokeFeedToken(tokens, audit, uow) };
 }
 
 describe('RevokeFeedToken', () => {
@@ -26,5 +27,13 @@ describe('RevokeFeedToken', () => {
     const { audit, revoke } = setup();
     await expect(revoke.execute(actorOf('OPS'))).resolves.toBeUndefined();
     expect(audit.entries).toEqual([]);
+  });
+
+  it('LOG-TX-01: the revocation and its audit entry are written in one unit of work', async () => {
+    const { tokens, audit, uow, revoke } = setup();
+    await tokens.set(USERS.DEV, 'dev-hash', new Date());
+    await revoke.execute(actorOf('DEV'));
+    expect(uow.runs).toBe(1);
+    expect(audit.actions()).toEqual(['feed_token_revoked']);
   });
 });
