@@ -20,6 +20,45 @@ const LIBRARY_ENTRIES = [
 /** Benchmarks the repository adapter itself, see the second tools-use-library-indexes entry. */
 const CALENDAR_RANGE_BENCH = '^bench/calendar-range/bench-calendar-range\\.ts$';
 
+/**
+ * Which contexts each context may import (besides itself): [context, may use, rule name, why].
+ * Each row is an allow-list, so a context not named cannot be used either.
+ */
+const CONTEXT_DIRECTIONS = [
+  [
+    'shared',
+    [],
+    'shared-uses-no-context',
+    'The shared kernel is below every context: it imports none of them.',
+  ],
+  [
+    'secrets',
+    ['shared'],
+    'secrets-uses-shared-only',
+    'Direction calendar → auth → secrets → shared: secrets uses the shared kernel only.',
+  ],
+  [
+    'auth',
+    ['secrets', 'shared'],
+    'auth-uses-secrets-and-shared-only',
+    'Direction calendar → auth → secrets → shared: auth (identity) uses secrets and shared only, never ' +
+      'calendar or activity (it records through the AuditLog port of the kernel).',
+  ],
+  [
+    'calendar',
+    ['auth', 'secrets', 'shared'],
+    'calendar-uses-auth-secrets-and-shared-only',
+    'Direction calendar → auth → secrets → shared: calendar uses auth, secrets and shared only (activity ' +
+      'through the AuditLog port of the kernel).',
+  ],
+  [
+    'activity',
+    ['auth', 'shared'],
+    'activity-uses-auth-and-shared-only',
+    'Activity (audit trail, notices) uses auth (for its route decorators) and shared only.',
+  ],
+];
+
 module.exports = {
   forbidden: [
     // ---- Layers inside a context --------------------------------------------------------------------
@@ -79,45 +118,14 @@ module.exports = {
       from: { path: '^libs/([^/]+)/src/' },
       to: { path: '^libs/[^/]+/src/', pathNot: ['^libs/$1/src/', ...LIBRARY_ENTRIES] },
     },
-    {
-      name: 'shared-uses-no-context',
-      comment: 'The shared kernel is below every context: it imports none of them.',
+    // One way: calendar → auth → secrets → shared; activity → auth (route decorators) → shared.
+    ...CONTEXT_DIRECTIONS.map(([context, mayUse, name, comment]) => ({
+      name,
+      comment,
       severity: 'error',
-      from: { path: '^libs/shared/' },
-      to: { path: '^libs/', pathNot: '^libs/shared/' },
-    },
-    {
-      name: 'secrets-uses-shared-only',
-      comment: 'Direction calendar → auth → secrets → shared: secrets uses the shared kernel only.',
-      severity: 'error',
-      from: { path: '^libs/secrets/' },
-      to: { path: '^libs/', pathNot: '^libs/(secrets|shared)/' },
-    },
-    {
-      name: 'auth-uses-secrets-and-shared-only',
-      comment:
-        'Direction calendar → auth → secrets → shared: auth (identity) uses secrets and shared only, never ' +
-        'calendar or activity (it records through the AuditLog port of the kernel).',
-      severity: 'error',
-      from: { path: '^libs/auth/' },
-      to: { path: '^libs/', pathNot: '^libs/(auth|secrets|shared)/' },
-    },
-    {
-      name: 'calendar-uses-auth-secrets-and-shared-only',
-      comment:
-        'Direction calendar → auth → secrets → shared: calendar uses auth, secrets and shared only (activity ' +
-        'through the AuditLog port of the kernel).',
-      severity: 'error',
-      from: { path: '^libs/calendar/' },
-      to: { path: '^libs/', pathNot: '^libs/(calendar|auth|secrets|shared)/' },
-    },
-    {
-      name: 'activity-uses-auth-and-shared-only',
-      comment: 'Activity (audit trail, notices) uses auth (for its route decorators) and shared only.',
-      severity: 'error',
-      from: { path: '^libs/activity/' },
-      to: { path: '^libs/', pathNot: '^libs/(activity|auth|shared)/' },
-    },
+      from: { path: `^libs/${context}/` },
+      to: { path: '^libs/', pathNot: `^libs/(${[context, ...mayUse].join('|')})/` },
+    })),
     {
       name: 'only-apps-use-activity',
       comment:

@@ -18,7 +18,7 @@ import {
 } from '../testing';
 import { Login, type LoginResult } from './login.use-case';
 import { SessionStarter } from './session-starter';
-import { SignInFailures } from './sign-in-failures';
+import { SignInOutcomes } from './sign-in-outcomes';
 
 const WRONG = 'not the right password';
 const IP = '198.51.100.23';
@@ -36,21 +36,9 @@ async function setup() {
   const clock = new FixedClock(new Date('2026-03-02T09:00:00Z'));
   const uow = new ImmediateUnitOfWork();
   const settings = testAuthSettings({ lockout: TEST_LOCKOUT, mfaChallengeTtlMs: 5 * MINUTE });
-  const failures = new SignInFailures(lockout, audit, settings, clock, uow);
   const starter = new SessionStarter(sessions, issuer, settings, clock);
-  const login = new Login(
-    users,
-    hasher,
-    lockout,
-    codes,
-    failures,
-    challenges,
-    starter,
-    audit,
-    settings,
-    clock,
-    uow,
-  );
+  const outcomes = new SignInOutcomes(lockout, starter, audit, settings, clock, uow);
+  const login = new Login(users, hasher, lockout, codes, outcomes, challenges, audit, settings, clock, uow);
   const alice = await addUser(users, { username: 'Alice' });
   const tfa = await addUser(users, { username: 'tina', totpEnabled: true });
   return {

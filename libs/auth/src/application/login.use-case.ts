@@ -10,8 +10,8 @@ import { AccountLockout } from './ports/account-lockout.port';
 import { MfaChallengeRepository } from './ports/mfa-challenge-repository.port';
 import { PasswordHasher } from './ports/password-hasher.port';
 import { UserRepository } from './ports/user-repository.port';
-import { type ClientInfo, SessionStarter, type SessionTokens } from './session-starter';
-import { SignInFailures } from './sign-in-failures';
+import type { ClientInfo, SessionTokens } from './session-starter';
+import { SignInOutcomes } from './sign-in-outcomes';
 import { CodeVerifier } from './two-factor/code-verifier';
 
 export interface LoginCommand {
@@ -38,9 +38,8 @@ export class Login {
     private readonly hasher: PasswordHasher,
     private readonly lockout: AccountLockout,
     private readonly codes: CodeVerifier,
-    private readonly failures: SignInFailures,
+    private readonly outcomes: SignInOutcomes,
     private readonly challenges: MfaChallengeRepository,
-    private readonly sessions: SessionStarter,
     private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
@@ -65,11 +64,11 @@ export class Login {
     const lockedUntil = await this.lockout.lockedUntil(user.id, now);
     const check = await this.hasher.verify(user.passwordHash, cmd.password);
     if (lockedUntil) {
-      await this.failures.record(user, ip, 'locked');
+      await this.outcomes.failed(user, ip, 'locked');
       throw new InvalidCredentials();
     }
     if (!check.matches || !user.isActive) {
-      await this.failures.record(user, ip, check.matches ? 'inactive' : 'wrong_password');
+      await this.outcomes.failed(user, ip, check.matches ? 'inactive' : 'wrong_password');
       throw new InvalidCredentials();
     }
     if (check.needsRehash) {
@@ -94,23 +93,12 @@ export class Login {
       }
       const check = await this.codes.verifyAny(user.id, cmd.totpCode);
       if (!check.accepted) {
-        await this.failures.record(user, ip, check.tooSoon ? '2fa_code_too_soon' : 'wrong_2fa_code');
+        await this.outcomes.failed(user, ip, check.tooSoon ? '2fa_code_too_soon' : 'wrong_2fa_code');
         throw new InvalidSecondFactor();
       }
       backupCodesRemaining = check.backupCodesRemaining;
     }
-    const tokens = await this.uow.run(async () => {
-      await this.lockout.reset(user.id);
-      const started = await this.sessions.start(user, cmd.client);
-      await this.audit.record({
-        action: 'login_succeeded',
-        actorId: user.id,
-        ip,
-        targetType: 'session',
-        targetId: started.sessionId,
-      });
-      return started;
-    });
+    const tokens = await this.outcomes.succeeded(user, cmd.client);
     return { kind: 'signed-in', user, tokens, backupCodesRemaining };
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '../testing';
 import { Login } from './login.use-case';
 import { SessionStarter } from './session-starter';
-import { SignInFailures } from './sign-in-failures';
+import { SignInOutcomes } from './sign-in-outcomes';
 import { VerifySecondFactor } from './verify-second-factor.use-case';
 
 const IP = '192.0.2.44';
@@ -48,20 +48,9 @@ async function setup(challenges = new InMemoryMfaChallengeRepository()) {
     mfaChallengeTtlMs: 5 * MINUTE,
     mfaMaxAttempts: 5,
   });
-  const failures = new SignInFailures(lockout, audit, settings, clock, uow);
   const starter = new SessionStarter(sessions, issuer, settings, clock);
-  const verify = new VerifySecondFactor(
-    challenges,
-    users,
-    codes,
-    failures,
-    lockout,
-    starter,
-    audit,
-    settings,
-    clock,
-    uow,
-  );
+  const outcomes = new SignInOutcomes(lockout, starter, audit, settings, clock, uow);
+  const verify = new VerifySecondFactor(challenges, users, codes, outcomes, lockout, settings, clock, uow);
   const tina = await addUser(users, { username: 'tina', totpEnabled: true });
   const bob = await addUser(users, { username: 'bob', totpEnabled: true });
 
@@ -87,6 +76,17 @@ async function setup(challenges = new InMemoryMfaChallengeRepository()) {
     challenge,
   };
 }
+
+/** The sign-in outcomes over the fakes of a setup, with default settings. */
+const outcomesOf = (s: Awaited<ReturnType<typeof setup>>): SignInOutcomes =>
+  new SignInOutcomes(
+    s.lockout,
+    new SessionStarter(s.sessions, s.issuer, testAuthSettings(), s.clock),
+    s.audit,
+    testAuthSettings(),
+    s.clock,
+    s.uow,
+  );
 
 describe('VerifySecondFactor', () => {
   it('MFA-03: a valid code for the mfa_token signs in the user the token names; login_succeeded audited', async () => {
@@ -127,9 +127,8 @@ describe('VerifySecondFactor', () => {
       new PlainPasswordHasher(),
       s.lockout,
       s.codes,
-      new SignInFailures(s.lockout, s.audit, testAuthSettings(), s.clock, s.uow),
+      outcomesOf(s),
       s.challenges,
-      new SessionStarter(s.sessions, s.issuer, testAuthSettings(), s.clock),
       s.audit,
       testAuthSettings(),
       s.clock,
@@ -180,10 +179,8 @@ describe('VerifySecondFactor', () => {
       s.challenges,
       s.users,
       s.codes,
-      new SignInFailures(s.lockout, s.audit, testAuthSettings(), s.clock, s.uow),
+      outcomesOf(s),
       s.lockout,
-      new SessionStarter(s.sessions, s.issuer, testAuthSettings(), s.clock),
-      s.audit,
       testAuthSettings({ mfaMaxAttempts: 2 }),
       s.clock,
       s.uow,
@@ -257,9 +254,9 @@ describe('VerifySecondFactor', () => {
 
   it('RL-05: earlier wrong passwords and wrong codes add up to one lockout', async () => {
     const s = await setup();
-    const failures = new SignInFailures(s.lockout, s.audit, testAuthSettings(), s.clock, s.uow);
+    const outcomes = outcomesOf(s);
     for (let i = 0; i < TEST_LOCKOUT.threshold - 1; i++)
-      await failures.record(s.tina, null, 'wrong_password');
+      await outcomes.failed(s.tina, null, 'wrong_password');
     const token = await s.challenge(s.tina.id);
     await expect(s.verify.execute(token, WRONG, client)).rejects.toBeInstanceOf(InvalidSecondFactor);
     expect(s.lockout.state(s.tina.id)?.lockedUntil).not.toBeNull();

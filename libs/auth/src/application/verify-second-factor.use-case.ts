@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditLog, Clock, UnitOfWork } from '@uyoop/shared';
+import { Clock, UnitOfWork } from '@uyoop/shared';
 import { InvalidMfaToken, InvalidSecondFactor } from '../domain/auth.errors';
 import { hashSecretToken, looksLikeSecretToken } from '../domain/secret-token';
 import type { User } from '../domain/user';
@@ -7,8 +7,8 @@ import { AuthSettings } from './auth-settings';
 import { AccountLockout } from './ports/account-lockout.port';
 import { MfaChallengeRepository } from './ports/mfa-challenge-repository.port';
 import { UserRepository } from './ports/user-repository.port';
-import { type ClientInfo, SessionStarter, type SessionTokens } from './session-starter';
-import { SignInFailures } from './sign-in-failures';
+import type { ClientInfo, SessionTokens } from './session-starter';
+import { SignInOutcomes } from './sign-in-outcomes';
 import { CodeVerifier } from './two-factor/code-verifier';
 
 /**
@@ -21,10 +21,8 @@ export class VerifySecondFactor {
     private readonly challenges: MfaChallengeRepository,
     private readonly users: UserRepository,
     private readonly codes: CodeVerifier,
-    private readonly failures: SignInFailures,
+    private readonly outcomes: SignInOutcomes,
     private readonly lockout: AccountLockout,
-    private readonly sessions: SessionStarter,
-    private readonly audit: AuditLog,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
     private readonly uow: UnitOfWork,
@@ -45,26 +43,17 @@ export class VerifySecondFactor {
     const locked = await this.lockout.lockedUntil(user.id, now);
     const check = locked ? null : await this.codes.verifyAny(user.id, code);
     if (!check?.accepted) {
-      await this.failures.record(
+      await this.outcomes.failed(
         user,
         client.ip,
         check === null ? 'locked' : check.tooSoon ? '2fa_code_too_soon' : 'wrong_2fa_code',
       );
       throw new InvalidSecondFactor();
     }
+    // The mfa_token is spent by the same transaction that opens the session: once, or not at all.
     const tokens = await this.uow.run(async () => {
       if (!(await this.challenges.consume(hash, now))) throw new InvalidMfaToken();
-      await this.lockout.reset(user.id);
-      const started = await this.sessions.start(user, client);
-      await this.audit.record({
-        action: 'login_succeeded',
-        actorId: user.id,
-        ip: client.ip,
-        targetType: 'session',
-        targetId: started.sessionId,
-        details: { second_factor: true },
-      });
-      return started;
+      return this.outcomes.succeeded(user, client, { second_factor: true });
     });
     return { user, tokens, backupCodesRemaining: check.backupCodesRemaining };
   }

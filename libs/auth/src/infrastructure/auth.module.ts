@@ -26,7 +26,7 @@ import { ListSessions } from '../application/list-sessions.use-case';
 import { RevokeAllSessions } from '../application/revoke-all-sessions.use-case';
 import { RevokeSession } from '../application/revoke-session.use-case';
 import { SessionStarter } from '../application/session-starter';
-import { SignInFailures } from '../application/sign-in-failures';
+import { SignInOutcomes } from '../application/sign-in-outcomes';
 import { UnlockAccount } from '../application/unlock-account.use-case';
 import { UpdateUser } from '../application/update-user.use-case';
 import { VerifySecondFactor } from '../application/verify-second-factor.use-case';
@@ -143,7 +143,7 @@ export class AuthModule {
         Logout,
         AuthenticateAccess,
         SessionStarter,
-        SignInFailures,
+        SignInOutcomes,
         ...twoFactorProviders(twoFactor),
         ListUsers,
         CreateUser,

@@ -1,5 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Roles } from '@uyoop/auth';
 import { AUDIT_ACTIONS, type AuditAction } from '@uyoop/shared';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
@@ -47,6 +54,10 @@ export class AuditController {
   @Get()
   @Roles('ADMIN')
   @ApiOkResponse({ type: [AuditEntryResponse], description: `newest first, at most ${MAX_AUDIT_ENTRIES}` })
+  @ApiBadRequestResponse({
+    description:
+      '`from`/`to` not RFC 3339 with an offset, `actor` not a UUID, or an unknown `action` (code `ACTIVITY.INVALID_QUERY` for the first two)',
+  })
   async list(@Query() q: AuditQuery): Promise<AuditEntryResponse[]> {
     const entries = await this.listEntries.execute(q);
     return entries.map((e) => ({

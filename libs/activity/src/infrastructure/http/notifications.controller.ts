@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nest
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
   ApiPropertyOptional,
@@ -80,6 +81,7 @@ export class NotificationsController {
   @AllowedBeforeEnrolment()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No such notice of the caller (`ACTIVITY.NOTICE_NOT_FOUND`)' })
   async markOne(@Param('id', uuidParam('id')) id: string, @CurrentActor() actor: Actor): Promise<void> {
     await this.markNoticeRead.execute(actor, id);
   }

@@ -4,6 +4,7 @@ import { InvalidTwoFactorCode, TwoFactorNotEnabled } from '../../domain/two-fact
 import { CodeVerifier } from './code-verifier';
 import { TotpEngine } from './ports/totp-engine.port';
 import { SessionRepository } from '../ports/session-repository.port';
+import { endOtherSessionsAndAudit } from './own-factor-change';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 
 /** Turns 2FA off with a current TOTP or backup code; the key and the backup codes are destroyed. */
@@ -25,19 +26,13 @@ export class DisableTwoFactor {
     if (!(await this.verifier.verifyAny(actor.id, code)).accepted) throw new InvalidTwoFactorCode();
     await this.uow.run(async () => {
       await this.repo.remove(actor.id);
-      await this.sessions.revokeAllForUser(
-        actor.id,
+      await endOtherSessionsAndAudit(
+        this.sessions,
+        this.audit,
+        actor,
         'two_factor_disabled',
         this.clock.now(),
-        actor.sessionId ?? undefined,
       );
-      await this.audit.record({
-        action: 'two_factor_disabled',
-        actorId: actor.id,
-        targetType: 'user',
-        targetId: actor.id,
-        ip: actor.ip,
-      });
     });
     // After the commit: the key is useless once its credential is gone, and no transaction waits on Vault.
     await this.engine.deleteKey(credential.keyName);

@@ -9,6 +9,7 @@ import { issueBackupCodes } from './backup-codes';
 import { CodeVerifier } from './code-verifier';
 import { CodeHasher } from './ports/code-hasher.port';
 import { SessionRepository } from '../ports/session-repository.port';
+import { endOtherSessionsAndAudit } from './own-factor-change';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 
 /** Step two: a first valid code turns 2FA on and yields ten backup codes, shown this once. */
@@ -33,19 +34,13 @@ export class EnableTwoFactor {
     const { codes, hashes } = await issueBackupCodes(this.hasher);
     await this.uow.run(async () => {
       await this.repo.activate(actor.id, hashes, this.clock.now());
-      await this.sessions.revokeAllForUser(
-        actor.id,
+      await endOtherSessionsAndAudit(
+        this.sessions,
+        this.audit,
+        actor,
         'two_factor_enabled',
         this.clock.now(),
-        actor.sessionId ?? undefined,
       );
-      await this.audit.record({
-        action: 'two_factor_enabled',
-        actorId: actor.id,
-        targetType: 'user',
-        targetId: actor.id,
-        ip: actor.ip,
-      });
     });
     return codes;
   }

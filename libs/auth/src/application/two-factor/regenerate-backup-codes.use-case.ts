@@ -5,6 +5,7 @@ import { issueBackupCodes } from './backup-codes';
 import { CodeVerifier } from './code-verifier';
 import { CodeHasher } from './ports/code-hasher.port';
 import { SessionRepository } from '../ports/session-repository.port';
+import { endOtherSessionsAndAudit } from './own-factor-change';
 import { TwoFactorRepository } from './ports/two-factor-repository.port';
 
 /** Ten new backup codes for a current TOTP code; every older one stops working at once (BC-04). */
@@ -28,19 +29,13 @@ export class RegenerateBackupCodes {
     const { codes, hashes } = await issueBackupCodes(this.hasher);
     await this.uow.run(async () => {
       await this.repo.replaceBackupCodes(actor.id, hashes, this.clock.now());
-      await this.sessions.revokeAllForUser(
-        actor.id,
+      await endOtherSessionsAndAudit(
+        this.sessions,
+        this.audit,
+        actor,
         'backup_codes_regenerated',
         this.clock.now(),
-        actor.sessionId ?? undefined,
       );
-      await this.audit.record({
-        action: 'backup_codes_regenerated',
-        actorId: actor.id,
-        targetType: 'user',
-        targetId: actor.id,
-        ip: actor.ip,
-      });
     });
     return codes;
   }
